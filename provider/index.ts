@@ -1,0 +1,43 @@
+/**
+ * `trustplane/provider`: the engine-side entry. The serialized `__provider` stubs require this
+ * module by package name inside the dynamic-provider host and forward each hook to the vendor's
+ * implementation, loaded on first use so a stack that uses one vendor loads only that vendor.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { setStackConfig } from "../src/core/settings";
+
+export type Hooks = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
+
+interface Entry {
+  hooks: () => Hooks;
+  /** Output keys the resource class lists in `additionalSecretOutputs`. */
+  secretOutputs: () => readonly string[];
+}
+
+const registry: Record<string, Entry> = {
+  "scm:ScepProfile": {
+    hooks: () => require("../src/scm/provider").hooks,
+    secretOutputs: () => require("../src/scm/schema").SECRET_OUTPUTS,
+  },
+};
+
+function entry(type: string): Entry {
+  const key = type.replace(/^pulumi-nodejs:dynamic\//, "");
+  const e = registry[key];
+  if (!e) throw new Error(`trustplane/provider: unknown resource type '${type}' (is the installed trustplane older than the program's?)`);
+  return e;
+}
+
+export function hooks(type: string): Hooks {
+  return entry(type).hooks();
+}
+
+export function secretOutputs(type: string): readonly string[] {
+  return registry[type.replace(/^pulumi-nodejs:dynamic\//, "")] ? entry(type).secretOutputs() : [];
+}
+
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  setStackConfig(req.config);
+}
+
+export const resourceTypes = Object.keys(registry);

@@ -1,0 +1,133 @@
+/**
+ * The offline driver's stack state: one JSON file per stack, with every secret value encrypted
+ * (AES-256-GCM, key derived from the stack passphrase and a per-stack salt), in the same wire
+ * shape Pulumi uses for secrets in state: `{"4dabf18193072939515e22adb298388d":
+ * "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:..."}`. A plaintext secret never reaches disk.
+ */
+import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export type Props = Record<string, unknown>;
+
+export interface ResourceState {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  /** Checked inputs, `__provider` included (the host needs it for refresh and destroy). */
+  inputs: Props;
+  outputs: Props;
+  /** Top-level keys whose values are secret, in inputs and outputs alike. */
+  secretKeys: string[];
+  /** Set when create or update failed after the object existed; the next `up` finishes it. */
+  initErrors?: string[];
+}
+
+export interface StackState {
+  version: 1;
+  project: string;
+  stack: string;
+  resources: ResourceState[];
+  /** Stack outputs, secrets kept encrypted like the rest. */
+  outputs: Props;
+  secretOutputs: string[];
+}
+
+interface FileShape {
+  version: 1;
+  project: string;
+  stack: string;
+  encryptionSalt: string;
+  resources: Array<Omit<ResourceState, "inputs" | "outputs"> & { inputs: Props; outputs: Props }>;
+  outputs: Props;
+  secretOutputs: string[];
+}
+
+export class StateFile {
+  private key?: Buffer;
+  private salt?: Buffer;
+
+  constructor(
+    readonly file: string,
+    private readonly passphrase: string,
+  ) {}
+
+  private keyFor(salt: Buffer): Buffer {
+    if (!this.key || !this.salt || !salt.equals(this.salt)) {
+      this.salt = salt;
+      this.key = pbkdf2Sync(this.passphrase, salt, 100_000, 32, "sha256");
+    }
+    return this.key;
+  }
+
+  private encrypt(value: unknown): Props {
+    const nonce = randomBytes(12);
+    const c = createCipheriv("aes-256-gcm", this.key!, nonce);
+    const ct = Buffer.concat([c.update(JSON.stringify(value), "utf8"), c.final(), c.getAuthTag()]);
+    return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: `v1:${nonce.toString("base64")}:${ct.toString("base64")}` };
+  }
+
+  private decrypt(wrapped: Props): unknown {
+    const [v, nonce, data] = String(wrapped.ciphertext).split(":");
+    if (v !== "v1") throw new Error(`${this.file}: unsupported secret format ${v}`);
+    const buf = Buffer.from(data, "base64");
+    const d = createDecipheriv("aes-256-gcm", this.key!, Buffer.from(nonce, "base64"));
+    d.setAuthTag(buf.subarray(buf.length - 16));
+    try {
+      return JSON.parse(Buffer.concat([d.update(buf.subarray(0, buf.length - 16)), d.final()]).toString("utf8"));
+    } catch {
+      throw new Error(`${this.file}: cannot decrypt the stack's secrets: wrong PULUMI_CONFIG_PASSPHRASE?`);
+    }
+  }
+
+  load(project: string, stack: string): StackState {
+    if (!fs.existsSync(this.file)) {
+      this.keyFor(randomBytes(16));
+      return { version: 1, project, stack, resources: [], outputs: {}, secretOutputs: [] };
+    }
+    const f = JSON.parse(fs.readFileSync(this.file, "utf8")) as FileShape;
+    this.keyFor(Buffer.from(f.encryptionSalt, "base64"));
+    const open = (p: Props): Props =>
+      Object.fromEntries(
+        Object.entries(p).map(([k, v]) => [k, isEncrypted(v) ? this.decrypt(v as Props) : v]),
+      );
+    return {
+      version: 1,
+      project: f.project,
+      stack: f.stack,
+      resources: f.resources.map((r) => ({ ...r, inputs: open(r.inputs), outputs: open(r.outputs) })),
+      outputs: open(f.outputs),
+      secretOutputs: f.secretOutputs ?? [],
+    };
+  }
+
+  save(s: StackState): void {
+    const seal = (p: Props, secret: string[]): Props =>
+      Object.fromEntries(Object.entries(p).map(([k, v]) => [k, secret.includes(k) && v !== undefined ? this.encrypt(v) : v]));
+    const f: FileShape = {
+      version: 1,
+      project: s.project,
+      stack: s.stack,
+      encryptionSalt: this.salt!.toString("base64"),
+      resources: s.resources.map((r) => ({
+        ...r,
+        inputs: seal(r.inputs, r.secretKeys),
+        outputs: seal(r.outputs, r.secretKeys),
+      })),
+      outputs: seal(s.outputs, s.secretOutputs),
+      secretOutputs: s.secretOutputs,
+    };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(f, null, 2) + "\n");
+    fs.renameSync(tmp, this.file);
+  }
+}
+
+function isEncrypted(v: unknown): boolean {
+  return !!v && typeof v === "object" && (v as Props)[SECRET_SIG_KEY] === SECRET_SIG && "ciphertext" in (v as Props);
+}

@@ -1,0 +1,132 @@
+/**
+ * `check` for every resource: zod validation that a person can act on, tolerant of the values
+ * the engine does not know yet during preview.
+ *
+ * During `pulumi preview` an input that comes from another resource's output arrives as the
+ * engine's unknown sentinel. Such an input cannot be validated yet, and neither can a rule that
+ * spans it (exactly one of folder/snippet/device when `folder` is unknown), so issues at, above
+ * or below an unknown path are dropped; everything else is still checked.
+ */
+import { z } from "zod";
+
+/** The engine's wire form of "not known until apply" (pulumi/sdk runtime `unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckResult<T> {
+  inputs: T;
+  failures: CheckFailure[];
+}
+
+type Path = (string | number)[];
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** Paths of every unknown value inside `v`. */
+export function unknownPaths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
+  if (isUnknown(v)) out.push(at);
+  else if (Array.isArray(v)) v.forEach((x, i) => unknownPaths(x, [...at, i], out));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) unknownPaths(x, [...at, k], out);
+  return out;
+}
+
+export function containsUnknown(v: unknown): boolean {
+  return unknownPaths(v).length > 0;
+}
+
+function related(a: Path, b: Path): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+}
+
+/** `scepChallenge.dynamic.password`, `profiles["a/b"].groups[0]`: the property path a user reads. */
+export function propertyPath(path: Path): string {
+  let s = "";
+  for (const p of path) {
+    if (typeof p === "number") s += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(p)) s += s ? `.${p}` : p;
+    else s += `[${JSON.stringify(p)}]`;
+  }
+  return s;
+}
+
+function stripUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripUndefined);
+  if (v && typeof v === "object") {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = stripUndefined(x);
+    return o;
+  }
+  return v;
+}
+
+/**
+ * Validates `news` (minus `__provider`) with `schema`. On success the inputs are the schema's
+ * output (defaults filled, spellings normalised) so that diffs are stable; when unknowns block
+ * a full parse, the inputs are `news` as given and only the checkable issues are reported.
+ */
+export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string, unknown>): CheckResult<Record<string, unknown>> {
+  const { __provider, ...given } = news;
+  const unknowns = unknownPaths(given);
+  const parsed = schema.safeParse(given);
+  if (parsed.success) {
+    return { inputs: stripUndefined(parsed.data) as Record<string, unknown>, failures: [] };
+  }
+  const failures: CheckFailure[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = issue.path as Path;
+    if (unknowns.some((u) => related(u, path))) continue;
+    failures.push(toFailure(issue, path));
+  }
+  return { inputs: stripUndefined(given) as Record<string, unknown>, failures: dedupe(failures) };
+}
+
+function toFailure(issue: z.core.$ZodIssue, path: Path): CheckFailure {
+  const property = propertyPath(path) || "(resource)";
+  let reason = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    const keys = (issue as { keys: string[] }).keys;
+    reason = `unknown propert${keys.length > 1 ? "ies" : "y"} ${keys.map((k) => `'${k}'`).join(", ")}: remove ${keys.length > 1 ? "them" : "it"} or check the spelling against the resource's documented inputs`;
+  } else if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+    reason = `is required: ${issue.message.replace(/^Invalid input: /, "")}`;
+  }
+  return { property, reason: `${property}: ${reason}` };
+}
+
+function dedupe(fs: CheckFailure[]): CheckFailure[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => (seen.has(f.reason) ? false : (seen.add(f.reason), true)));
+}
+
+
+
+/**
+ * "Exactly one of" for zod `superRefine`: an unknown value counts as set, because it will be.
+ * The issue is reported at the first key so its property path is something the user can find.
+ */
+export function exactlyOne(
+  obj: Record<string, unknown>,
+  keys: readonly string[],
+  ctx: z.core.$RefinementCtx,
+  at: (string | number)[] = [],
+  what = "",
+): void {
+  const set = keys.filter((k) => obj[k] !== undefined && obj[k] !== null);
+  if (set.length === 1) return;
+  const list = keys.map((k) => `'${k}'`).join(", ");
+  ctx.addIssue({
+    code: "custom",
+    path: set.length > 1 ? [...at, set[1]] : [...at, keys[0]],
+    message:
+      set.length === 0
+        ? `set exactly one of ${list}${what}`
+        : `set only one of ${list}${what}; found ${set.map((k) => `'${k}'`).join(" and ")}`,
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * The one HTTP transport all five vendors share, composed from what undici ships:
+ * - an `Agent` (keep-alive pool per origin) or, when a proxy variable is set, an
+ *   `EnvHttpProxyAgent` (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), with TLS options (CA bundle,
+ *   client certificate for mTLS, verification on unless `insecureSkipTlsVerify` is named);
+ * - undici's retry interceptor for idempotent methods on 429/502/503/504 and connection errors,
+ *   with our backoff function (exponential, full jitter, `Retry-After` honoured).
+ * A POST is never retried here: whether it may be retried is the caller's decision (see
+ * `createOnce` in ./lookup), because only the caller can look up whether it landed.
+ */
+import * as fs from "node:fs";
+import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from "undici";
+import { TransportError } from "./errors";
+
+export interface TlsSettings {
+  /** PEM text or a path to a PEM file: extra CAs to trust (private CAs, self-signed emulators). */
+  caBundle?: string;
+  /** PEM text or path: client certificate for mTLS. */
+  clientCert?: string;
+  /** PEM text or path: the client certificate's key. */
+  clientKey?: string;
+  /** Turns TLS verification off. Named loudly on purpose; never the default. */
+  insecureSkipTlsVerify?: boolean;
+}
+
+export interface RetrySettings {
+  maxRetries: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** Per-attempt budget for the response headers and body. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = {
+  maxRetries: 5,
+  minBackoffMs: 200,
+  maxBackoffMs: 10_000,
+  timeoutMs: 30_000,
+};
+
+/** Reads knobs from the environment so tests and slow networks can tune them without code. */
+export function retrySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RetrySettings {
+  const num = (name: string, dflt: number) => {
+    const v = env[name];
+    const n = v === undefined ? NaN : Number(v);
+    return Number.isFinite(n) && n >= 0 ? n : dflt;
+  };
+  return {
+    maxRetries: num("TRUSTPLANE_MAX_RETRIES", DEFAULT_RETRY.maxRetries),
+    minBackoffMs: num("TRUSTPLANE_MIN_BACKOFF_MS", DEFAULT_RETRY.minBackoffMs),
+    maxBackoffMs: num("TRUSTPLANE_MAX_BACKOFF_MS", DEFAULT_RETRY.maxBackoffMs),
+    timeoutMs: num("TRUSTPLANE_TIMEOUT_MS", DEFAULT_RETRY.timeoutMs),
+  };
+}
+
+export const RETRY_STATUS = [429, 502, 503, 504];
+const RETRY_ERROR_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ENETDOWN",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+];
+const IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"];
+
+/** Backoff for attempt n (1-based): full jitter over an exponential ceiling, or the server's Retry-After. */
+export function backoffMs(attempt: number, retryAfter: string | undefined, s: RetrySettings): number {
+  if (retryAfter) {
+    const secs = Number(retryAfter);
+    const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(retryAfter) - Date.now();
+    if (ms > 0) return Math.min(ms, s.maxBackoffMs);
+  }
+  const ceiling = Math.min(s.maxBackoffMs, s.minBackoffMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function pem(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8");
+}
+
+/** Counts attempts per process, for the benchmark's round-trip figures. */
+export const transportStats = { attempts: 0, retries: 0 };
+
+const dispatchers = new Map<string, Dispatcher>();
+
+/**
+ * One dispatcher per distinct TLS/retry setting, shared by every client in the process, so
+ * concurrent hooks reuse keep-alive connections instead of each opening their own.
+ */
+export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatcher {
+  const proxied = Boolean(
+    process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
+  );
+  const key = JSON.stringify([tls, retry, proxied]);
+  let d = dispatchers.get(key);
+  if (d) return d;
+  const connect = {
+    ca: pem(tls.caBundle),
+    cert: pem(tls.clientCert),
+    key: pem(tls.clientKey),
+    rejectUnauthorized: !tls.insecureSkipTlsVerify,
+  };
+  const common = {
+    keepAliveTimeout: 10_000,
+    connections: 64,
+    headersTimeout: retry.timeoutMs,
+    bodyTimeout: retry.timeoutMs,
+    connect,
+  };
+  const base: Dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
+  d = base.compose(
+    interceptors.retry({
+      maxRetries: retry.maxRetries,
+      methods: IDEMPOTENT as Dispatcher.HttpMethod[],
+      statusCodes: RETRY_STATUS,
+      errorCodes: RETRY_ERROR_CODES,
+      throwOnError: false,
+      retry(err, { state }, cb) {
+        const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> };
+        const { counter } = state;
+        if (counter > retry.maxRetries) return cb(err);
+        if (e.code && e.code !== "UND_ERR_REQ_RETRY" && !RETRY_ERROR_CODES.includes(e.code)) return cb(err);
+        if (e.statusCode != null && !RETRY_STATUS.includes(e.statusCode)) return cb(err);
+        transportStats.retries++;
+        const ra = e.headers?.["retry-after"];
+        setTimeout(() => cb(null), backoffMs(counter, Array.isArray(ra) ? ra[0] : ra, retry));
+      },
+    }),
+  );
+  dispatchers.set(key, d);
+  return d;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Largest response body read; beyond it the call fails with a clear error instead of exhausting memory. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {}
+
+/**
+ * Sends one request through the shared dispatcher (retries included for idempotent methods) and
+ * reads the whole body. Network failures become `TransportError` with the vendor's name.
+ */
+export async function send(
+  vendor: string,
+  req: HttpRequest,
+  tls: TlsSettings = {},
+  retry: RetrySettings = retrySettingsFromEnv(),
+): Promise<HttpResponse> {
+  const dispatcher = dispatcherFor(tls, retry);
+  transportStats.attempts++;
+  try {
+    const res = await dispatcher.request({
+      origin: new URL(req.url).origin,
+      path: pathOf(req.url),
+      method: req.method,
+      headers: { accept: "application/json", "user-agent": USER_AGENT, ...(req.headers ?? {}) },
+      body: req.body,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_RESPONSE_BYTES) {
+        res.body.destroy();
+        throw new ResponseTooLargeError(
+          `${vendor} API ${req.method} ${req.url} answered more than ${MAX_RESPONSE_BYTES} bytes; refusing to read it`,
+        );
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") };
+  } catch (e) {
+    if (e instanceof ResponseTooLargeError) throw e;
+    const code = (e as { code?: string }).code;
+    throw new TransportError(vendor, req.method, req.url, code, e, hintFor(code, req.url));
+  }
+}
+
+function hintFor(code: string | undefined, url: string): string | undefined {
+  if (!code) return undefined;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND")
+    return `check the API URL (${new URL(url).origin}) and that it is reachable from here (HTTPS_PROXY / NO_PROXY)`;
+  if (code.includes("CERT") || code.includes("SELF_SIGNED") || code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+    return "the server's certificate is not trusted: set the connection's caBundle (or the vendor's *_CA_BUNDLE variable) to the CA that signed it";
+  if (code.includes("TIMEOUT")) return "the API did not answer in time; raise TRUSTPLANE_TIMEOUT_MS if it is known to be slow";
+  return undefined;
+}
+
+function pathOf(url: string): string {
+  const u = new URL(url);
+  return u.pathname + u.search;
+}
+
+export const USER_AGENT = "trustplane (+pulumi dynamic provider)";

@@ -1,0 +1,5 @@
+/**
+ * trustplane: Pulumi dynamic resources for identity and PKI control planes, one namespace per vendor.
+ *   import { scm } from "trustplane";  new scm.ScepProfile("gp", { ... });
+ */
+export * as scm from "./scm";

@@ -1,0 +1,138 @@
+/**
+ * The SCM calls a SCEP profile needs, and how a client is built from the settings. Paths are
+ * relative to the config gateway base (`.../config/identity/v1`); the token comes from the SCM
+ * auth service with the TSG as OAuth scope (shared/specs/scm-auth-service.openapi.yaml).
+ */
+import { createHash } from "node:crypto";
+import { JsonApi } from "../core/api";
+import { CachedBearer, type Token } from "../core/auth";
+import { ConfigError } from "../core/errors";
+import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import type { TlsSettings } from "../core/transport";
+import { toScmError } from "./errors";
+import { wireSchema, type ContainerKind, type WireBody, type WireProfile } from "./schema";
+
+export const DEFAULT_TOKEN_URL = "https://auth.apps.paloaltonetworks.com/auth/v1/oauth2/access_token";
+export const DEFAULT_API_URL = "https://api.strata.paloaltonetworks.com/config/identity/v1";
+
+export const SETTINGS = {
+  clientId: { input: "clientId", config: "trustplane:scmClientId", env: ["SCM_CLIENT_ID"] },
+  clientSecret: { input: "clientSecret", config: "trustplane:scmClientSecret", env: ["SCM_CLIENT_SECRET"], secret: true },
+  tsgId: { input: "tsgId", config: "trustplane:scmTsgId", env: ["SCM_TSG_ID"] },
+  tokenUrl: { input: "tokenUrl", config: "trustplane:scmTokenUrl", env: ["SCM_AUTH_URL"], default: DEFAULT_TOKEN_URL },
+  apiUrl: { input: "apiUrl", config: "trustplane:scmApiUrl", env: ["SCM_API_URL"], default: DEFAULT_API_URL },
+  caBundle: { input: "caBundle", config: "trustplane:scmCaBundle", env: ["SCM_CA_BUNDLE"] },
+  clientCert: { input: "clientCert", config: "trustplane:scmClientCert", env: ["SCM_CLIENT_CERT"] },
+  clientKey: { input: "clientKey", config: "trustplane:scmClientKey", env: ["SCM_CLIENT_KEY"], secret: true },
+  insecureSkipTlsVerify: { input: "insecureSkipTlsVerify", config: "trustplane:scmInsecureSkipTlsVerify", env: ["SCM_INSECURE_SKIP_TLS_VERIFY"] },
+} satisfies Record<string, SettingSpec>;
+
+export interface ListPage {
+  data?: WireProfile[];
+  limit?: number;
+  offset?: number;
+  total?: number;
+}
+
+export class ScmClient {
+  constructor(readonly api: JsonApi) {}
+
+  async create(body: WireBody): Promise<WireProfile> {
+    const r = await this.api.call<unknown>("POST", "/scep-profiles", { body });
+    return wireSchema.parse(r.body);
+  }
+
+  /** undefined when the profile does not exist (404). */
+  async get(id: string): Promise<WireProfile | undefined> {
+    try {
+      const r = await this.api.call<unknown>("GET", `/scep-profiles/${encodeURIComponent(id)}`);
+      return wireSchema.parse(r.body);
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async update(id: string, body: WireBody): Promise<WireProfile> {
+    const r = await this.api.call<unknown>("PUT", `/scep-profiles/${encodeURIComponent(id)}`, { body });
+    return wireSchema.parse(r.body);
+  }
+
+  /** true when deleted, false when it was already gone. */
+  async delete(id: string): Promise<boolean> {
+    try {
+      await this.api.call("DELETE", `/scep-profiles/${encodeURIComponent(id)}`);
+      return true;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return false;
+      throw e;
+    }
+  }
+
+  /** The profile called `name` in a container, found through the list endpoint's `name` filter. */
+  async findByName(kind: ContainerKind, container: string, name: string): Promise<WireProfile | undefined> {
+    const r = await this.api.call<ListPage>("GET", "/scep-profiles", { query: { [kind]: container, name, limit: 200 } });
+    // Filter again: the name filter is documented as exact, but a tolerant client does not bet on it.
+    return (r.body?.data ?? []).map((d) => wireSchema.parse(d)).find((p) => p.name === name);
+  }
+}
+
+/** Builds a client from `connection` / stack config / environment (in that order). */
+export function scmClient(connection: Record<string, unknown> | undefined): ScmClient {
+  const s = resolveSettings(connection, SETTINGS);
+  for (const k of ["clientId", "clientSecret", "tsgId"] as const) {
+    if (!s[k]) throw new ConfigError(`Strata Cloud Manager ${k} is not set: ${howToSet(SETTINGS[k])}`);
+  }
+  const tls: TlsSettings = {
+    caBundle: s.caBundle,
+    clientCert: s.clientCert,
+    clientKey: s.clientKey,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+  };
+  const tokenUrl = s.tokenUrl as string;
+  // The cache key identifies the credential without holding the secret in plain text.
+  const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, s.tsgId])).digest("hex");
+  const fetchToken = (): Promise<Token> => fetchScmToken(tokenUrl, s.clientId!, s.clientSecret!, s.tsgId!, tls);
+  return new ScmClient(
+    new JsonApi({
+      vendor: "Strata Cloud Manager",
+      baseUrl: (s.apiUrl as string).replace(/\/+$/, ""),
+      auth: new CachedBearer(key, fetchToken),
+      tls,
+      toError: toScmError,
+    }),
+  );
+}
+
+/** OAuth2 client credentials: HTTP basic auth, `scope=tsg_id:<TSG>` (the SCM auth service spec). */
+export async function fetchScmToken(tokenUrl: string, clientId: string, clientSecret: string, tsgId: string, tls: TlsSettings): Promise<Token> {
+  const api = new JsonApi({
+    vendor: "Strata Cloud Manager auth",
+    baseUrl: tokenUrl,
+    auth: {
+      headers: async () => ({
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+      }),
+      unauthorized: () => false,
+    },
+    tls,
+    toError: (ctx) => {
+      const e = toScmError(ctx);
+      if (ctx.status === 401 || ctx.status === 400) {
+        e.hint = "the token service refused the service account: check SCM_CLIENT_ID / SCM_CLIENT_SECRET and that the account has a role on TSG " + tsgId;
+        e.refreshMessage();
+      }
+      return e;
+    },
+  });
+  const form = new URLSearchParams({ grant_type: "client_credentials", scope: `tsg_id:${tsgId}` }).toString();
+  // A token request has no side effect, so it may be retried like a GET.
+  const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
+    idempotent: true,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    rawBody: form,
+  });
+  if (!r.body?.access_token) throw new ConfigError(`Strata Cloud Manager token service at ${tokenUrl} answered without an access_token`);
+  return { value: r.body.access_token, expiresIn: r.body.expires_in ?? 900 };
+}
+
