@@ -62,6 +62,8 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
   body: unknown;
   status: number;
+  /** What the emulator answered (as sent, before JSON encoding), for contract checks. */
+  responseBody?: unknown;
   fault?: FaultKind;
 }
 
@@ -322,6 +324,7 @@ export class Emulator {
 
   private send(res: http.ServerResponse, record: RecordedRequest, answer: EmuResponse): void {
     record.status = answer.status;
+    record.responseBody = answer.body;
     const headers: Record<string, string> = { ...(answer.headers ?? {}) };
     let payload = "";
     if (answer.body !== undefined) {

@@ -1,0 +1,169 @@
+/**
+ * The provider's hooks against the SCM emulator, in process: what the API received and what the
+ * hooks return, for each lifecycle call and each documented failure.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ApiError } from "../../src/core/errors";
+import { hooks, parseImportId } from "../../src/scm/provider";
+import { startScmEmulator, type ScmEmulator } from "../../src/scm/emulator";
+
+let scm: ScmEmulator;
+let connection: Record<string, string>;
+
+beforeAll(async () => {
+  process.env.TRUSTPLANE_MIN_BACKOFF_MS = "5";
+  scm = await startScmEmulator();
+  connection = { clientId: scm.clientId, clientSecret: scm.clientSecret, tsgId: scm.tsgId, tokenUrl: scm.tokenUrl, apiUrl: scm.apiUrl };
+});
+afterAll(() => scm.stop());
+beforeEach(() => {
+  scm.emu.clearFaults();
+  scm.state.profiles.clear();
+  scm.state.references.clear();
+});
+
+async function checked(extra: Record<string, unknown> = {}) {
+  const r = await hooks.check({}, {
+    folder: "Mobile Users",
+    name: "gp-scep",
+    scepChallenge: { fixed: "fixed-challenge-1" },
+    caIdentityName: "Corp CA",
+    algorithm: { rsa: { rsaNbits: 2048 } },
+    digest: "sha384",
+    scepUrl: "https://scep.example.com/scep",
+    certificateAttributes: { uniformResourceIdentifier: "urn:device" },
+    connection,
+    ...extra,
+  });
+  expect(r.failures).toEqual([]);
+  return r.inputs as Record<string, any>;
+}
+
+describe("scm.ScepProfile against the SCM API", () => {
+  it("creates with the container in the body, snake_case fields and the key size as a string", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const post = scm.emu.requests.find((r) => r.method === "POST" && r.path.endsWith("/scep-profiles"))!;
+    expect(post.body).toMatchObject({
+      folder: "Mobile Users",
+      name: "gp-scep",
+      scep_challenge: { fixed: "fixed-challenge-1" },
+      ca_identity_name: "Corp CA",
+      subject: "CN=$USERNAME",
+      algorithm: { rsa: { rsa_nbits: "2048" } },
+      digest: "sha384",
+      certificate_attributes: { uniform_resource_identifier: "urn:device" },
+      scep_url: "https://scep.example.com/scep",
+    });
+    expect(scm.state.profiles.get(id)?.name).toBe("gp-scep");
+    // The state keeps the declared plaintext (as a secret) and the API's ciphertext beside it, never one for the other.
+    expect(outs.scepChallenge).toEqual({ fixed: "fixed-challenge-1" });
+    expect(outs.encryptedValues["scepChallenge.fixed"]).toMatch(/^-AQ==/);
+    expect(outs.encryptedValues["scepChallenge.fixed"]).not.toContain("fixed-challenge-1");
+  });
+
+  it("reads the live profile back as the inputs that produced it, so refresh shows no drift", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const read = await hooks.read(id, outs);
+    expect(read.id).toBe(id);
+    const { connection: _c, ...declared } = inputs;
+    expect(read.inputs).toMatchObject(declared);
+    const d = await hooks.diff(id, read.props, inputs);
+    expect(d.changes).toBe(false);
+  });
+
+  it("updates with a full PUT and reports the change as an in-place update", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const news = await checked({ digest: "sha512", useAsDigitalSignature: true });
+    const d = await hooks.diff(id, outs, news);
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+    const u = await hooks.update(id, outs, news);
+    const put = scm.emu.requests.find((r) => r.method === "PUT")!;
+    expect(put.path).toBe(`/config/identity/v1/scep-profiles/${id}`);
+    expect(put.body).toMatchObject({ digest: "sha512", use_as_digital_signature: true, scep_challenge: { fixed: "fixed-challenge-1" } });
+    expect(u.outs?.digest).toBe("sha512");
+  });
+
+  it("replaces on a change of container; deletes first only when the new one would collide", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const moved = await checked({ folder: undefined, snippet: "GP Snippet" });
+    expect(await hooks.diff(id, outs, moved)).toMatchObject({ changes: true, replaces: ["folder", "snippet"], deleteBeforeReplace: false });
+  });
+
+  it("treats a profile deleted outside Pulumi as gone on refresh, and a 404 on delete as done", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    scm.state.profiles.delete(id);
+    expect((await hooks.read(id, outs)).id).toBe("");
+    await expect(hooks.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("explains a name collision with the existing profile's id and how to adopt it", async () => {
+    const inputs = await checked();
+    const first = await hooks.create(inputs);
+    const err = await hooks.create(inputs).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toContain("HTTP 409 E006: Name Not Unique");
+    expect(err.message).toContain(`already exists in folder 'Mobile Users' (id ${first.id})`);
+    expect(err.message).toContain(`import: "${first.id}"`);
+    expect(err.message).toMatch(/request id: [0-9a-f-]{36}/);
+  });
+
+  it("renders the error envelope with its details and request id, without the secret", async () => {
+    const inputs = await checked();
+    // The emulator validates as the API does; bypass our own check to see its answer.
+    const err = await hooks.create({ ...inputs, name: "n".repeat(40) }).catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.message).toContain("HTTP 400 E003: Invalid Object");
+    expect(err.message).toContain("name: required, at most 31 characters");
+    expect(err.message).toMatch(/request id: /);
+    expect(err.message).not.toContain("fixed-challenge-1");
+    expect(err.message).not.toContain(scm.clientSecret);
+  });
+
+  it("says what still references a profile when the API refuses to delete it", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    scm.state.references.set(id, ["GlobalProtect portal gp-portal"]);
+    const err = await hooks.delete(id, outs).catch((e) => e);
+    expect(err.message).toContain("HTTP 409 E009: Reference Not Zero");
+    expect(err.message).toContain("references: [\"GlobalProtect portal gp-portal\"]");
+    expect(err.message).toContain("remove it from the GlobalProtect portals/gateways");
+  });
+
+  it("shows a secret changed outside Pulumi as drift, without comparing ciphertext to plaintext", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    // Another admin re-enters a different challenge: the API re-encrypts it.
+    const p = scm.state.profiles.get(id)!;
+    (p.scep_challenge as any).fixed = "-AQ==someone-else";
+    const read = await hooks.read(id, outs);
+    expect(read.props?.scepChallenge).toEqual({});
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(true);
+  });
+
+  it("imports by id or by the Terraform provider's container-qualified ids with no diff", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    for (const importId of [id, `Mobile Users:::${id}`]) {
+      const read = await hooks.read(importId, { connection });
+      expect(read.id).toBe(id);
+      expect(read.props?.secretsUnverified).toEqual(["scepChallenge.fixed"]);
+      expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+    }
+    expect(parseImportId(`:snip::${id}`)).toEqual({ id, container: { kind: "snippet", name: "snip" } });
+    expect(parseImportId(`::fw1:${id}`)).toEqual({ id, container: { kind: "device", name: "fw1" } });
+    await expect(hooks.read(`Other Folder:::${id}`, { connection })).rejects.toThrow(/not in folder 'Other Folder'/);
+  });
+
+  it("says which setting is missing and how to set it", async () => {
+    const inputs = await checked({ connection: { ...connection, clientId: "" } });
+    const saved = process.env.SCM_CLIENT_ID;
+    delete process.env.SCM_CLIENT_ID;
+    await expect(hooks.create(inputs)).rejects.toThrow(/clientId is not set: set connection.clientId .*trustplane:scmClientId.*SCM_CLIENT_ID/);
+    if (saved !== undefined) process.env.SCM_CLIENT_ID = saved;
+  });
+});

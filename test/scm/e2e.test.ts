@@ -1,0 +1,216 @@
+/**
+ * scm.ScepProfile end to end: a program run by the offline driver through the real
+ * dynamic-provider host (gRPC Configure/Check/Diff/Create/Read/Update/Delete), against the emulator.
+ */
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+
+const { startScmEmulator } = trustplane().scm;
+
+let emu: any;
+const fixedSecret = canary("scm-fixed");
+const otpPassword = canary("scm-otp");
+
+beforeAll(async () => {
+  emu = await startScmEmulator({ clientSecret: canary("scm-client-secret") });
+});
+afterAll(() => emu.stop());
+
+function config() {
+  return {
+    "trustplane:scmClientId": { value: emu.clientId },
+    "trustplane:scmClientSecret": { value: emu.clientSecret, secret: true },
+    "trustplane:scmTsgId": { value: emu.tsgId },
+    "trustplane:scmTokenUrl": { value: emu.tokenUrl },
+    "trustplane:scmApiUrl": { value: emu.apiUrl },
+  };
+}
+
+interface Knobs {
+  digest: string;
+  container: Record<string, string>;
+  importId?: string;
+}
+
+function program(k: Knobs) {
+  return () => {
+    const pulumi = pulumiSdk();
+    const { scm } = trustplane();
+    const portal = new scm.ScepProfile("portal", {
+      ...k.container,
+      name: "gp-portal-scep",
+      scepChallenge: { fixed: pulumi.secret(fixedSecret) },
+      caIdentityName: "Corp Issuing CA",
+      algorithm: { rsa: { rsaNbits: 2048 } },
+      digest: k.digest,
+      scepUrl: "https://pki.example.com/scep",
+      certificateAttributes: { dnsname: "$HOSTNAME" },
+    });
+    const gateway = new scm.ScepProfile("gateway", {
+      folder: "Remote Networks",
+      name: "gp-gw-scep",
+      scepChallenge: { dynamic: { otpServerUrl: "https://otp.example.com", username: "otp-svc", password: pulumi.secret(otpPassword) } },
+      caIdentityName: "Corp Issuing CA",
+      // Wired from the other profile's output: unknown during the first preview.
+      scepUrl: portal.scepUrl,
+      algorithm: { rsa: { rsaNbits: "3072" } },
+      digest: "sha256",
+    });
+    return { portalId: portal.id, gatewayId: gateway.id, portalName: portal.name, challenge: portal.scepChallenge };
+  };
+}
+
+describe("scm.ScepProfile through the real dynamic-provider host", () => {
+  const fx = stackFixture();
+  const printed: string[] = [];
+  const opts = (k: Knobs) => ({
+    projectDir: fx.dir,
+    program: program(k),
+    project: "scm-e2e",
+    stack: "dev",
+    stateFile: fx.stateFile,
+    config: config(),
+    passphrase: "test-passphrase",
+    out: (l: string) => printed.push(l),
+  });
+  const base: Knobs = { digest: "sha256", container: { folder: "Mobile Users" } };
+  const hostLogs: string[] = [];
+  const errorsSeen: string[] = [];
+  const statesSeen: string[] = [];
+  const go = async (verb: string, o: any) => {
+    const r = await driver().run(verb as any, o);
+    hostLogs.push(...r.host.log);
+    errorsSeen.push(...r.errors);
+    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
+    return r;
+  };
+
+  it("previews two creates without touching the API", async () => {
+    const before = emu.emu.requests.length;
+    const r = await go("preview", opts(base));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["portal", "create"], ["gateway", "create"]]);
+    expect(r.outputs.portalId).toBe("(unknown)");
+    expect(emu.emu.requests.slice(before).filter((x: any) => !x.path.includes("oauth2")).length).toBe(0);
+    expect(fs.existsSync(fx.stateFile)).toBe(false);
+  });
+
+  it("creates both, then a second preview shows no changes", async () => {
+    const up = await go("up", opts(base));
+    expect(up.errors).toEqual([]);
+    expect(up.counts.create).toBe(2);
+    expect(emu.state.profiles.size).toBe(2);
+    expect(up.outputs.challenge).toBe("[secret]");
+    const ids = readState(fx.stateFile).resources.map((r: any) => r.id);
+    expect(ids.sort()).toEqual([...emu.state.profiles.keys()].sort());
+    const again = await go("preview", opts(base));
+    expect(again.steps.map((s: any) => s.op)).toEqual(["same", "same"]);
+  });
+
+  it("updates one field in place", async () => {
+    const r = await go("up", opts({ ...base, digest: "sha512" }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "portal")).toMatchObject({ op: "update", changed: ["digest"] });
+    expect(r.steps.find((s: any) => s.name === "gateway")).toMatchObject({ op: "same" });
+    const portal = [...emu.state.profiles.values()].find((p: any) => p.name === "gp-portal-scep") as any;
+    expect(portal.digest).toBe("sha512");
+  });
+
+  it("replaces on a change of container, creating the new profile and deleting the old", async () => {
+    const oldId = readState(fx.stateFile).resources.find((r: any) => r.name === "portal").id;
+    const r = await go("up", opts({ digest: "sha512", container: { snippet: "GP Shared" } }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "portal")).toMatchObject({ op: "replace" });
+    expect(emu.state.profiles.has(oldId)).toBe(false);
+    const moved = [...emu.state.profiles.values()].find((p: any) => p.name === "gp-portal-scep") as any;
+    expect(moved.snippet).toBe("GP Shared");
+    expect(emu.state.profiles.size).toBe(2);
+  });
+
+  it("refresh picks up drift made outside Pulumi, and the next up puts it back", async () => {
+    const gw = [...emu.state.profiles.values()].find((p: any) => p.name === "gp-gw-scep") as any;
+    gw.digest = "sha1";
+    const r = await go("refresh", opts(base));
+    expect(r.steps.find((s: any) => s.name === "gateway")).toMatchObject({ op: "refresh", changed: ["digest"] });
+    const p = await go("preview", opts({ digest: "sha512", container: { snippet: "GP Shared" } }));
+    expect(p.steps.find((s: any) => s.name === "gateway")).toMatchObject({ op: "update", changed: ["digest"] });
+    await go("up", opts({ digest: "sha512", container: { snippet: "GP Shared" } }));
+    expect(emu.state.profiles.get(gw.id).digest).toBe("sha256");
+  });
+
+  it("destroys everything it created", async () => {
+    const r = await go("destroy", opts(base));
+    expect(r.errors).toEqual([]);
+    expect(r.counts.delete).toBe(2);
+    expect(emu.state.profiles.size).toBe(0);
+    expect(readState(fx.stateFile).resources).toEqual([]);
+  });
+
+  it("imports an existing profile with no diff", async () => {
+    const made = (await emu.emu.url) && (await fetch(emu.tokenUrl, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&scope=tsg_id:${emu.tsgId}`,
+    }).then((r) => r.json()));
+    const created = await fetch(`${emu.apiUrl}/scep-profiles`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${made.access_token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        folder: "Mobile Users", name: "legacy-scep", scep_challenge: { fixed: fixedSecret }, ca_identity_name: "Corp Issuing CA",
+        subject: "CN=$USERNAME", algorithm: { rsa: { rsa_nbits: "2048" } }, digest: "sha256", scep_url: "https://pki.example.com/scep",
+      }),
+    }).then((r) => r.json());
+    const fx2 = stackFixture();
+    const prog = () => {
+      const pulumi = pulumiSdk();
+      const { scm } = trustplane();
+      const p = new scm.ScepProfile("legacy", {
+        folder: "Mobile Users", name: "legacy-scep", scepChallenge: { fixed: pulumi.secret(fixedSecret) }, caIdentityName: "Corp Issuing CA",
+        algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://pki.example.com/scep",
+      }, { import: `Mobile Users:::${created.id}` });
+      return { id: p.id };
+    };
+    const o = { ...opts(base), program: prog, stateFile: fx2.stateFile };
+    const r = await go("up", o);
+    expect(r.errors).toEqual([]);
+    expect(r.steps).toMatchObject([{ op: "import", name: "legacy" }]);
+    expect(r.outputs.id).toBe(created.id);
+    const after = await go("preview", o);
+    expect(after.steps).toMatchObject([{ op: "same" }]);
+    // A program that disagrees with the live object is refused, naming the property.
+    const fx3 = stackFixture();
+    const wrong = await go("up", { ...o, stateFile: fx3.stateFile, program: () => {
+      const pulumi = pulumiSdk();
+      const { scm } = trustplane();
+      new scm.ScepProfile("legacy", {
+        folder: "Mobile Users", name: "legacy-scep", scepChallenge: { fixed: pulumi.secret(fixedSecret) }, caIdentityName: "Corp Issuing CA",
+        algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha512", scepUrl: "https://pki.example.com/scep",
+      }, { import: created.id });
+      return {};
+    } });
+    // As with the engine, the listed keys are a plain comparison: the secret the API hides is listed too.
+    expect(wrong.errors.join("\n")).toMatch(/inputs to import do not match the existing resource: \[digest, scepChallenge\]/);
+    expect(wrong.steps).toMatchObject([{ op: "import", error: expect.any(String) }]);
+    expect(fs.existsSync(fx3.stateFile) ? readState(fx3.stateFile).resources : []).toEqual([]);
+    await go("destroy", o);
+    expect(emu.state.profiles.size).toBe(0);
+  });
+
+  it("kept every secret out of the state file, the printed plan, the host's log and the serialized provider", () => {
+    const state = statesSeen.join("\n");
+    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat();
+    expect(printed.length).toBeGreaterThan(20);
+    expect(provider.length).toBeGreaterThan(4);
+    const hits = findCanaries([fixedSecret, otpPassword, emu.clientSecret], {
+      state,
+      printed: printed.join("\n"),
+      hostLog: hostLogs.join("\n"),
+      errors: errorsSeen.join("\n"),
+      provider: JSON.stringify(provider),
+    });
+    expect(hits).toEqual([]);
+    // The secrets are in the state, encrypted, not merely absent.
+    expect(state).toContain('"ciphertext": "v1:');
+  });
+});
