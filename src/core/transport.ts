@@ -123,9 +123,12 @@ export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatche
       statusCodes: RETRY_STATUS,
       errorCodes: RETRY_ERROR_CODES,
       throwOnError: false,
-      retry(err, { state }, cb) {
+      retry(err, { state, opts }, cb) {
         const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> };
         const { counter } = state;
+        // A custom retry function replaces undici's default one, method check included: without
+        // it a POST whose answer was lost would be sent again and could create a duplicate.
+        if (!IDEMPOTENT.includes(String(opts.method).toUpperCase())) return cb(err);
         if (counter > retry.maxRetries) return cb(err);
         if (e.code && e.code !== "UND_ERR_REQ_RETRY" && !RETRY_ERROR_CODES.includes(e.code)) return cb(err);
         if (e.statusCode != null && !RETRY_STATUS.includes(e.statusCode)) return cb(err);

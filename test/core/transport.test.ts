@@ -1,0 +1,143 @@
+/**
+ * The shared transport under injected faults, through a real vendor client (SCM) against its
+ * emulator: retries that succeed, Retry-After honoured, no duplicate creates, one token fetch
+ * for many concurrent operations, one refresh when a token expires mid-run.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { tokenCache } from "../../src/core/auth";
+import { hooks } from "../../src/scm/provider";
+import { scmClient } from "../../src/scm/client";
+import { startScmEmulator, type ScmEmulator } from "../../src/scm/emulator";
+
+let scm: ScmEmulator;
+let connection: Record<string, string>;
+const API = /\/scep-profiles/;
+
+beforeAll(async () => {
+  process.env.TRUSTPLANE_MIN_BACKOFF_MS = "10";
+  process.env.TRUSTPLANE_TIMEOUT_MS = "500";
+  scm = await startScmEmulator();
+  connection = { clientId: scm.clientId, clientSecret: scm.clientSecret, tsgId: scm.tsgId, tokenUrl: scm.tokenUrl, apiUrl: scm.apiUrl };
+});
+afterAll(async () => {
+  delete process.env.TRUSTPLANE_TIMEOUT_MS;
+  await scm.stop();
+});
+beforeEach(() => {
+  scm.emu.clearFaults();
+  scm.emu.requests.length = 0;
+  scm.state.profiles.clear();
+  tokenCache.clear();
+});
+
+let n = 0;
+async function inputs(name = `p${n++}`) {
+  const r = await hooks.check({}, {
+    folder: "Shared", name, scepChallenge: { none: {} }, caIdentityName: "CA",
+    algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://scep.example.com", connection,
+  });
+  expect(r.failures).toEqual([]);
+  return r.inputs as Record<string, unknown>;
+}
+
+describe("transport under faults", () => {
+  it("retries a read through a burst of 502/503/504 and succeeds", async () => {
+    const { id } = await hooks.create(await inputs());
+    for (const kind of ["502", "503", "504"] as const) scm.emu.inject({ kind, method: "GET", path: API });
+    const before = scm.emu.count({ method: "GET", path: API });
+    const r = await scmClient(connection).get(id);
+    expect(r?.id).toBe(id);
+    expect(scm.emu.count({ method: "GET", path: API }) - before).toBe(4);
+  });
+
+  it("waits as long as Retry-After says before retrying a 429", async () => {
+    const { id } = await hooks.create(await inputs());
+    scm.emu.inject({ kind: "429", method: "GET", path: API, retryAfterSeconds: 1 });
+    const t0 = Date.now();
+    await scmClient(connection).get(id);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+  });
+
+  it("retries a read whose connection was reset, and one whose answer was not JSON", async () => {
+    const { id } = await hooks.create(await inputs());
+    scm.emu.inject({ kind: "reset", method: "GET", path: API });
+    scm.emu.inject({ kind: "malformed", method: "GET", path: API });
+    expect((await scmClient(connection).get(id))?.id).toBe(id);
+  });
+
+  it("gives up on a read that keeps timing out with an error that says what to do", async () => {
+    const { id } = await hooks.create(await inputs());
+    // undici checks header timeouts on a ~1 s clock, so the answer must be later than that.
+    scm.emu.inject({ kind: "slow", method: "GET", path: API, delayMs: 3000, times: 20 });
+    process.env.TRUSTPLANE_MAX_RETRIES = "1";
+    process.env.TRUSTPLANE_TIMEOUT_MS = "1000";
+    try {
+      await expect(scmClient(connection).get(id)).rejects.toThrow(/did not complete: UND_ERR_HEADERS_TIMEOUT.*\n.*TRUSTPLANE_TIMEOUT_MS/);
+      expect(scm.emu.count({ method: "GET", path: API })).toBe(2);
+    } finally {
+      delete process.env.TRUSTPLANE_MAX_RETRIES;
+      process.env.TRUSTPLANE_TIMEOUT_MS = "500";
+    }
+  });
+
+  it("does not duplicate a create whose answer was lost after the server made it", async () => {
+    scm.emu.inject({ kind: "reset-after", method: "POST", path: API });
+    const i = await inputs("lost-answer");
+    const { id } = await hooks.create(i);
+    expect(scm.state.profiles.size).toBe(1);
+    expect(scm.state.profiles.has(id)).toBe(true);
+    expect(scm.emu.count({ method: "POST", path: API })).toBe(1);
+    // The lookup by name resolved the unknown outcome.
+    expect(scm.emu.requests.some((r) => r.method === "GET" && r.query.includes("name=lost-answer"))).toBe(true);
+  });
+
+  it("re-sends a create only after a lookup proves the first never landed", async () => {
+    scm.emu.inject({ kind: "reset", method: "POST", path: API });
+    scm.emu.inject({ kind: "502", method: "POST", path: API });
+    const { id } = await hooks.create(await inputs("never-landed"));
+    expect(scm.state.profiles.size).toBe(1);
+    expect(scm.state.profiles.has(id)).toBe(true);
+    expect(scm.emu.count({ method: "POST", path: API })).toBe(3);
+    expect(scm.emu.requests.filter((r) => r.method === "GET" && r.query.includes("name=never-landed")).length).toBe(2);
+  });
+
+  it("retries a throttled create after Retry-After without a lookup (the server said it did nothing)", async () => {
+    scm.emu.inject({ kind: "429", method: "POST", path: API, retryAfterSeconds: 0 });
+    await hooks.create(await inputs("throttled"));
+    expect(scm.state.profiles.size).toBe(1);
+    expect(scm.emu.count({ method: "GET", path: API })).toBe(0);
+  });
+
+  it("fetches one token for fifty concurrent operations", async () => {
+    const all = await Promise.all(Array.from({ length: 50 }, async () => hooks.create(await inputs())));
+    expect(new Set(all.map((c) => c.id)).size).toBe(50);
+    expect(scm.emu.count({ path: /oauth2/ })).toBe(1);
+    expect(scm.state.profiles.size).toBe(50);
+  });
+
+  it("refreshes the token once when it expires mid-run, shared by every caller that saw the 401", async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, async () => (await hooks.create(await inputs())).id));
+    expect(scm.emu.count({ path: /oauth2/ })).toBe(1);
+    scm.tokens.revokeAll();
+    const got = await Promise.all(ids.map((id) => scmClient(connection).get(id)));
+    expect(got.every((g) => g !== undefined)).toBe(true);
+    expect(scm.emu.count({ path: /oauth2/ })).toBe(2);
+  });
+
+  it("turns a token-expired fault into one refresh and a successful retry", async () => {
+    const { id } = await hooks.create(await inputs());
+    scm.emu.inject({ kind: "token-expired", method: "GET", path: API });
+    expect((await scmClient(connection).get(id))?.id).toBe(id);
+    expect(scm.emu.count({ path: /oauth2/ })).toBe(2);
+  });
+
+  it("reports refused credentials with the vendor's answer and the fix, without the secret", async () => {
+    const err = await hooks.create(await inputs()).then(() => undefined, (e) => e);
+    expect(err).toBeUndefined();
+    const bad = { ...(await inputs()), connection: { ...connection, clientSecret: "wrong-secret-value" } };
+    const e = await hooks.create(bad).catch((x) => x);
+    expect(e.message).toMatch(/HTTP 401 invalid_client: Client authentication failed/);
+    expect(e.message).toMatch(/check SCM_CLIENT_ID \/ SCM_CLIENT_SECRET/);
+    expect(e.message).not.toContain("wrong-secret-value");
+  });
+});
