@@ -105,6 +105,8 @@ export function validateProfile(b: unknown): string[] {
   if (ca !== undefined) {
     const kinds = ["rfc822name", "dnsname", "uniform_resource_identifier"].filter((k) => ca[k] !== undefined);
     if (kinds.length !== 1) problems.push("certificate_attributes: exactly one of rfc822name, dnsname, uniform_resource_identifier");
+    if (typeof ca.rfc822name === "string" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ca.rfc822name)) problems.push("certificate_attributes.rfc822name: format email");
+    if (typeof ca.uniform_resource_identifier === "string" && !/^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/.test(ca.uniform_resource_identifier)) problems.push("certificate_attributes.uniform_resource_identifier: format uri");
   }
   for (const f of ["use_as_digital_signature", "use_for_key_encipherment"]) {
     if (o[f] !== undefined && typeof o[f] !== "boolean") problems.push(`${f}: boolean`);

@@ -11,6 +11,7 @@ import { exactlyOne } from "../core/check";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
 const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
+const URI_RE = /^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/;
 const containerName = (kind: string) =>
   z
     .string()
@@ -44,7 +45,7 @@ const challengeSchema = z
       .optional(),
     dynamic: z
       .strictObject({
-        otpServerUrl: z.string().max(255, "must be at most 255 characters"),
+        otpServerUrl: z.string().max(255, "must be at most 255 characters").regex(URI_RE, "must be a URL (https://...)"),
         username: z.string().max(255, "must be at most 255 characters"),
         password: z.string().max(255, "must be at most 255 characters"),
       })
@@ -69,9 +70,10 @@ const digestSchema = z.string().transform((d, ctx) => {
 
 const certificateAttributesSchema = z
   .strictObject({
-    rfc822name: z.string().optional(),
-    dnsname: z.string().optional(),
-    uniformResourceIdentifier: z.string().optional(),
+    // Formats as the vendor's OpenAPI document declares them (email, fqdn, uri).
+    rfc822name: z.email("must be an email address (RFC 822 name)").optional(),
+    dnsname: z.string().min(1).optional(),
+    uniformResourceIdentifier: z.string().regex(URI_RE, "must be a URI (scheme:...)").optional(),
   })
   .superRefine((c, ctx) =>
     exactlyOne(c, ["rfc822name", "dnsname", "uniformResourceIdentifier"], ctx, [], " (the subject alternative name type)"),

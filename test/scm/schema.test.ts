@@ -52,11 +52,15 @@ describe("scm.ScepProfile check", () => {
     const dyn = { otpServerUrl: "https://otp.example.com", username: "u", password: "p" };
     expect(await failures({ ...valid(), scepChallenge: { dynamic: dyn } })).toEqual([]);
     for (const f of ["otpServerUrl", "username", "password"]) {
-      expect(await failures({ ...valid(), scepChallenge: { dynamic: { ...dyn, [f]: "y".repeat(256) } } })).toEqual([
+      const long = f === "otpServerUrl" ? `https://${"y".repeat(248)}` : "y".repeat(256);
+      expect(await failures({ ...valid(), scepChallenge: { dynamic: { ...dyn, [f]: long } } })).toEqual([
         expect.stringMatching(new RegExp(`^scepChallenge\\.dynamic\\.${f} \\| .*at most 255`)),
       ]);
     }
     expect(await failures({ ...valid(), scepChallenge: { none: "" } })).toEqual([expect.stringMatching(/^scepChallenge\.none \| .*none: \{\}/)]);
+    expect(await failures({ ...valid(), scepChallenge: { dynamic: { ...dyn, otpServerUrl: "otp.example.com" } } })).toEqual([
+      expect.stringMatching(/^scepChallenge\.dynamic\.otpServerUrl \| .*must be a URL/),
+    ]);
   });
 
   it("accepts only 1024, 2048 and 3072-bit RSA keys, as numbers or strings", async () => {
@@ -72,7 +76,10 @@ describe("scm.ScepProfile check", () => {
 
   it("takes one subject alternative name type", async () => {
     expect(await failures({ ...valid(), certificateAttributes: { dnsname: "$HOSTNAME" } })).toEqual([]);
-    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "a", rfc822name: "b" } })).toEqual([expect.stringMatching(/^certificateAttributes\.dnsname \| .*set only one/)]);
+    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "a", rfc822name: "b@example.com" } })).toEqual([expect.stringMatching(/^certificateAttributes\.dnsname \| .*set only one/)]);
+    // Formats from the vendor's OpenAPI document.
+    expect(await failures({ ...valid(), certificateAttributes: { rfc822name: "not-an-email" } })).toEqual([expect.stringMatching(/^certificateAttributes\.rfc822name \| .*email address/)]);
+    expect(await failures({ ...valid(), certificateAttributes: { uniformResourceIdentifier: "no scheme" } })).toEqual([expect.stringMatching(/^certificateAttributes\.uniformResourceIdentifier \| .*URI/)]);
   });
 
   it("names each missing required input", async () => {
