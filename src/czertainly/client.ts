@@ -1,0 +1,215 @@
+/**
+ * The CZERTAINLY Core calls a SCEP profile needs (reference §1.3), one method per endpoint, and
+ * how a client is built from the settings. Paths are relative to Core's context URL
+ * `https://<host>/api` (§1.2).
+ *
+ * Authentication: a JWT bearer token, or a client certificate, either in the TLS handshake (mTLS
+ * straight to Core or to an ingress that passes it on) or in the `ssl-client-cert` header for
+ * ingresses that terminate TLS themselves and forward what they verified (§1.2).
+ */
+import * as fs from "node:fs";
+import { JsonApi } from "../core/api";
+import { StaticBearer } from "../core/auth";
+import { ConfigError } from "../core/errors";
+import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import type { TlsSettings } from "../core/transport";
+import { toCzertainlyError, VENDOR } from "./errors";
+import {
+  certificateSchema,
+  wireDetailSchema,
+  wireSummarySchema,
+  type RequestAttribute,
+  type WireBody,
+  type WireDetail,
+  type WireSummary,
+} from "./schema";
+import type { z } from "zod";
+
+export const SETTINGS = {
+  url: { input: "url", config: "trustplane:czertainlyUrl", env: ["CZERTAINLY_URL"] },
+  token: { input: "token", config: "trustplane:czertainlyToken", env: ["CZERTAINLY_TOKEN"], secret: true },
+  clientCert: { input: "clientCert", config: "trustplane:czertainlyClientCert", env: ["CZERTAINLY_CLIENT_CERT"] },
+  clientKey: { input: "clientKey", config: "trustplane:czertainlyClientKey", env: ["CZERTAINLY_CLIENT_KEY"], secret: true },
+  clientCertHeader: { input: "clientCertHeader", config: "trustplane:czertainlyClientCertHeader", env: ["CZERTAINLY_CLIENT_CERT_HEADER"] },
+  caBundle: { input: "caBundle", config: "trustplane:czertainlyCaBundle", env: ["CZERTAINLY_CA_BUNDLE"] },
+  insecureSkipTlsVerify: {
+    input: "insecureSkipTlsVerify",
+    config: "trustplane:czertainlyInsecureSkipTlsVerify",
+    env: ["CZERTAINLY_INSECURE_SKIP_TLS_VERIFY"],
+  },
+} satisfies Record<string, SettingSpec>;
+
+export interface BulkActionMessage {
+  uuid: string;
+  name: string;
+  message: string;
+}
+
+export type Certificate = z.output<typeof certificateSchema>;
+
+export interface RaProfileScepDetail {
+  uuid?: string;
+  name?: string;
+  scepAvailable: boolean;
+  url?: string;
+}
+
+const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
+const P = "/v1/scepProfiles";
+const seg = encodeURIComponent;
+
+export class CzertainlyClient {
+  constructor(readonly api: JsonApi) {}
+
+  async list(): Promise<WireSummary[]> {
+    const r = await this.api.call<unknown[]>("GET", P);
+    return (r.body ?? []).map((x) => wireSummarySchema.parse(x));
+  }
+
+  /** undefined when the profile does not exist (404). */
+  async get(uuid: string): Promise<WireDetail | undefined> {
+    try {
+      const r = await this.api.call<unknown>("GET", `${P}/${seg(uuid)}`);
+      return wireDetailSchema.parse(r.body);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** 201 with the detail, without `caCertificate` (§1.6 caveat). */
+  async create(body: WireBody): Promise<WireDetail> {
+    const r = await this.api.call<unknown>("POST", P, { body });
+    return wireDetailSchema.parse(r.body);
+  }
+
+  /** Full replace; the answer's `caCertificate` may be the previous one (§1.6 caveat). */
+  async update(uuid: string, body: WireBody): Promise<WireDetail> {
+    const r = await this.api.call<unknown>("PUT", `${P}/${seg(uuid)}`, { body });
+    return wireDetailSchema.parse(r.body);
+  }
+
+  /** true when deleted, false when it was already gone. */
+  async delete(uuid: string): Promise<boolean> {
+    try {
+      await this.api.call("DELETE", `${P}/${seg(uuid)}`);
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Failures only; `[]` means all deleted. */
+  async bulkDelete(uuids: string[]): Promise<BulkActionMessage[]> {
+    const r = await this.api.call<BulkActionMessage[]>("DELETE", `${P}/delete`, { body: uuids });
+    return r.body ?? [];
+  }
+
+  /** Deactivates SCEP on the RA profiles using each profile, then deletes it; failures only. */
+  async forceDelete(uuids: string[]): Promise<BulkActionMessage[]> {
+    const r = await this.api.call<BulkActionMessage[]>("DELETE", `${P}/delete/force`, { body: uuids });
+    return r.body ?? [];
+  }
+
+  // Enabling and disabling set an absolute state: safe to send twice, so retried like a PUT.
+  async enable(uuid: string): Promise<void> {
+    await this.api.call("PATCH", `${P}/${seg(uuid)}/enable`, { idempotent: true });
+  }
+
+  async disable(uuid: string): Promise<void> {
+    await this.api.call("PATCH", `${P}/${seg(uuid)}/disable`, { idempotent: true });
+  }
+
+  /** Unknown UUIDs are skipped by the server. */
+  async bulkEnable(uuids: string[]): Promise<void> {
+    await this.api.call("PATCH", `${P}/enable`, { body: uuids, idempotent: true });
+  }
+
+  async bulkDisable(uuids: string[]): Promise<void> {
+    await this.api.call("PATCH", `${P}/disable`, { body: uuids, idempotent: true });
+  }
+
+  async setRaProfile(uuid: string, raProfileUuid: string): Promise<void> {
+    await this.api.call("PATCH", `${P}/${seg(uuid)}/raProfiles/${seg(raProfileUuid)}`, { idempotent: true });
+  }
+
+  /** Certificates Core would accept as this profile's CA (with Intune: RSA only). */
+  async caCertificates(intuneEnabled: boolean): Promise<Certificate[]> {
+    const r = await this.api.call<unknown[]>("GET", `${P}/caCertificates`, { query: { intuneEnabled: String(intuneEnabled) } });
+    return (r.body ?? []).map((x) => certificateSchema.parse(x));
+  }
+
+  /** Names are unique across Core (§1.7 create step 3), so a name finds at most one profile. */
+  async findByName(name: string): Promise<WireSummary | undefined> {
+    return (await this.list()).find((p) => p.name === name);
+  }
+
+  // RA-profile side of the relationship (`RAProfileManagementController`, §1.3, §1.9).
+
+  async activateScepOnRaProfile(
+    authorityUuid: string,
+    raProfileUuid: string,
+    scepProfileUuid: string,
+    issueCertificateAttributes: RequestAttribute[] = [],
+  ): Promise<RaProfileScepDetail> {
+    const r = await this.api.call<RaProfileScepDetail>(
+      "PATCH",
+      `/v1/authorities/${seg(authorityUuid)}/raProfiles/${seg(raProfileUuid)}/protocols/scep/activate/${seg(scepProfileUuid)}`,
+      { body: { issueCertificateAttributes }, idempotent: true },
+    );
+    return r.body;
+  }
+
+  async deactivateScepOnRaProfile(authorityUuid: string, raProfileUuid: string): Promise<void> {
+    await this.api.call("PATCH", `/v1/authorities/${seg(authorityUuid)}/raProfiles/${seg(raProfileUuid)}/protocols/scep/deactivate`, {
+      idempotent: true,
+    });
+  }
+
+  async raProfileScep(authorityUuid: string, raProfileUuid: string): Promise<RaProfileScepDetail> {
+    const r = await this.api.call<RaProfileScepDetail>("GET", `/v1/authorities/${seg(authorityUuid)}/raProfiles/${seg(raProfileUuid)}/protocols/scep`);
+    return r.body;
+  }
+}
+
+function pemText(value: string): string {
+  return value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8");
+}
+
+/** Builds a client from `connection` / stack config / environment (in that order). */
+export function czertainlyClient(connection: Record<string, unknown> | undefined): CzertainlyClient {
+  const s = resolveSettings(connection, SETTINGS);
+  if (!s.url) throw new ConfigError(`CZERTAINLY url is not set (Core's base URL, https://<host>/api): ${howToSet(SETTINGS.url)}`);
+  const viaHeader = s.clientCertHeader !== undefined && s.clientCertHeader !== "";
+  if (!s.token && !s.clientCert) {
+    throw new ConfigError(
+      `CZERTAINLY credentials are not set: either a bearer token (${howToSet(SETTINGS.token)}) or a client certificate (${howToSet(SETTINGS.clientCert)})`,
+    );
+  }
+  if (s.clientCert && !viaHeader && !s.clientKey) {
+    throw new ConfigError(
+      `CZERTAINLY client certificate is set without its key: ${howToSet(SETTINGS.clientKey)}; ` +
+        "or, behind an ingress that forwards the certificate, send it in a header with connection.clientCertHeader (e.g. ssl-client-cert)",
+    );
+  }
+  const tls: TlsSettings = {
+    caBundle: s.caBundle,
+    clientCert: viaHeader ? undefined : s.clientCert,
+    clientKey: viaHeader ? undefined : s.clientKey,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+  };
+  const headers: Record<string, string> = {};
+  // Core URL-decodes the header and strips the PEM armour (§1.2); URL-encoding keeps it one line.
+  if (viaHeader && s.clientCert) headers[s.clientCertHeader!.toLowerCase()] = encodeURIComponent(pemText(s.clientCert).trim());
+  return new CzertainlyClient(
+    new JsonApi({
+      vendor: VENDOR,
+      baseUrl: s.url.replace(/\/+$/, ""),
+      auth: new StaticBearer(s.token),
+      tls,
+      headers,
+      toError: toCzertainlyError,
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * CZERTAINLY Core's error envelopes (reference §1.8), all rendered as one error type:
+ * - `{"message": "..."}` (`ErrorMessageDto`): 400, 404, 409, 500, connector errors;
+ * - a JSON array of strings: 422 business validation (`ValidationException`);
+ * - `{"statusCode", "code", "message"}` as `application/problem+json`: 403 ACCESS_DENIED;
+ * - an empty body: 401 (Spring Security's `sendError`), a filter-level 403.
+ */
+import { ApiError } from "../core/errors";
+import { snippet, type ErrorContext } from "../core/api";
+
+export class CzertainlyApiError extends ApiError {
+  override readonly name = "CzertainlyApiError";
+}
+
+export const VENDOR = "CZERTAINLY";
+
+const HINTS: Record<number, string> = {
+  401:
+    "Core did not accept the credentials. A bearer token must be an unexpired JWT whose issuer (iss) is an OAuth2 provider configured in Core's authentication settings; " +
+    "a client certificate must be registered to a Core user. Set connection.token / CZERTAINLY_TOKEN (or trustplane:czertainlyToken), " +
+    "or connection.clientCert + clientKey / CZERTAINLY_CLIENT_CERT + CZERTAINLY_CLIENT_KEY",
+  403: "the user behind the credentials lacks this permission on SCEP profiles (resource 'scepProfiles'): grant it in Core's roles",
+};
+
+export function toCzertainlyError(ctx: ErrorContext): CzertainlyApiError {
+  const body = ctx.body;
+  let message: string;
+  let details: string[] = [];
+  let code: string | undefined;
+  if (Array.isArray(body)) {
+    const msgs = body.map((m) => (typeof m === "string" ? m : JSON.stringify(m)));
+    message = msgs[0] ?? "(no message)";
+    details = msgs.slice(1);
+    code = "ValidationError";
+  } else if (body && typeof body === "object") {
+    const o = body as { message?: unknown; code?: unknown; error?: unknown };
+    message = typeof o.message === "string" ? o.message : typeof o.error === "string" ? o.error : snippet(JSON.stringify(body));
+    if (typeof o.code === "string") code = o.code;
+  } else if (ctx.text.trim() === "") {
+    message = ctx.status === 401 ? "Unauthorized (no body)" : ctx.status === 403 ? "Forbidden (no body)" : "(empty body)";
+  } else {
+    message = `non-JSON answer: ${snippet(ctx.text)}`;
+  }
+  return new CzertainlyApiError({
+    vendor: VENDOR,
+    status: ctx.status,
+    method: ctx.method,
+    url: ctx.url,
+    vendorCode: code,
+    vendorMessage: message,
+    details,
+    hint: HINTS[ctx.status],
+    retryAfter: ctx.retryAfter,
+  });
+}
+
+/**
+ * RA profile names from the delete 422 `Dependent SCEP Profiles (<n>): <name>, ...` (the text
+ * says SCEP profiles but lists the RA profiles that have SCEP activated with this one, §1.7).
+ */
+export function dependentRaProfiles(e: ApiError): string[] | undefined {
+  for (const m of [e.vendorMessage, ...e.details]) {
+    const match = /^Dependent SCEP Profiles \(\d+\):\s*(.*)$/.exec(m);
+    if (match) return match[1].split(/\s*,\s*/).filter((s) => s !== "");
+  }
+  return undefined;
+}

@@ -1,0 +1,176 @@
+/**
+ * `czertainly.ScepProfile` check: every input rule, offline, with failures a person can act on,
+ * and the engine's unknown values accepted wherever another resource's output may go.
+ */
+import { describe, expect, it } from "vitest";
+import { UNKNOWN } from "../../src/core/check";
+import { hooks } from "../../src/czertainly/provider";
+import { fromWire, toWire, wireDetailSchema, type ScepProfileState } from "../../src/czertainly/schema";
+
+const CA = "5d0f7c2a-1b3e-4c6d-9e8f-0a1b2c3d4e51";
+const RA = "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c01";
+const ATTR = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f1";
+
+const valid = () => ({ name: "edge-devices", caCertificateUuid: CA });
+const intune = { enableIntune: true, intuneTenant: "contoso.onmicrosoft.com", intuneApplicationId: "app", intuneApplicationKey: "key" };
+const attr = (over: Record<string, unknown> = {}) => ({ uuid: ATTR, name: "endEntityProfile", contentType: "string", content: [{ data: "x" }], ...over });
+
+async function failures(news: Record<string, unknown>) {
+  const r = await hooks.check({}, news);
+  return (r.failures ?? []).map((f) => `${f.property} | ${f.reason}`);
+}
+
+describe("czertainly.ScepProfile check", () => {
+  it("accepts a minimal profile and fills the defaults so that diffs are stable", async () => {
+    const r = await hooks.check({}, valid());
+    expect(r.failures).toEqual([]);
+    expect(r.inputs).toEqual({
+      name: "edge-devices",
+      caCertificateUuid: CA,
+      issueCertificateAttributes: [],
+      customAttributes: [],
+      includeCaCertificate: false,
+      includeCaCertificateChain: false,
+      enableIntune: false,
+      enabled: true,
+      forceDelete: false,
+    });
+  });
+
+  it("limits the name to 255 unreserved URI characters, because it is a path segment of the SCEP URL", async () => {
+    expect(await failures({ ...valid(), name: "A-z_0.9~" })).toEqual([]);
+    expect(await failures({ ...valid(), name: "n".repeat(255) })).toEqual([]);
+    expect(await failures({ ...valid(), name: "n".repeat(256) })).toEqual([expect.stringMatching(/^name \| .*at most 255/)]);
+    for (const bad of ["SCEP CZERTAINLY Profile", "a/b", "ä", "x?y"]) {
+      expect(await failures({ ...valid(), name: bad })).toEqual([expect.stringMatching(/^name \| .*only letters, digits, '-', '.', '_' and '~'/)]);
+    }
+    expect(await failures({ ...valid(), name: "" })).toEqual([expect.stringMatching(/^name \| .*must not be empty/)]);
+  });
+
+  it("requires caCertificateUuid, and UUIDs where Core expects them (lower-cased)", async () => {
+    expect(await failures({ name: "x" })).toEqual([expect.stringMatching(/^caCertificateUuid \| .*required/)]);
+    expect(await failures({ ...valid(), caCertificateUuid: "my-ca" })).toEqual([expect.stringMatching(/^caCertificateUuid \| .*must be a UUID/)]);
+    expect(await failures({ ...valid(), raProfileUuid: "ra-devices" })).toEqual([expect.stringMatching(/^raProfileUuid \| .*must be a UUID/)]);
+    const r = await hooks.check({}, { ...valid(), caCertificateUuid: CA.toUpperCase() });
+    expect(r.inputs.caCertificateUuid).toBe(CA);
+  });
+
+  it("limits the description to 255 characters", async () => {
+    expect(await failures({ ...valid(), description: "d".repeat(255) })).toEqual([]);
+    expect(await failures({ ...valid(), description: "d".repeat(256) })).toEqual([expect.stringMatching(/^description \| .*at most 255/)]);
+  });
+
+  it("takes a whole, non-negative renewal threshold, and stores 0 as unset (both mean half the validity)", async () => {
+    expect(await failures({ ...valid(), renewalThreshold: 30 })).toEqual([]);
+    expect(await failures({ ...valid(), renewalThreshold: -1 })).toEqual([expect.stringMatching(/^renewalThreshold \| .*negative/)]);
+    expect(await failures({ ...valid(), renewalThreshold: 1.5 })).toEqual([expect.stringMatching(/^renewalThreshold \| .*whole number/)]);
+    expect(await failures({ ...valid(), renewalThreshold: 2 ** 31 })).toEqual([expect.stringMatching(/^renewalThreshold \| .*too large/)]);
+    expect((await hooks.check({}, { ...valid(), renewalThreshold: 0 })).inputs).not.toHaveProperty("renewalThreshold");
+  });
+
+  it("needs tenant, application id and key when Intune is on", async () => {
+    expect(await failures({ ...valid(), ...intune })).toEqual([]);
+    for (const k of ["intuneTenant", "intuneApplicationId", "intuneApplicationKey"]) {
+      expect(await failures({ ...valid(), ...intune, [k]: undefined })).toEqual([expect.stringMatching(new RegExp(`^${k} \\| .*required when enableIntune is true`))]);
+    }
+    expect(await failures({ ...valid(), enableIntune: false, intuneTenant: "t" })).toEqual([]);
+  });
+
+  it("refuses issue attributes without an RA profile, whose authority defines them", async () => {
+    expect(await failures({ ...valid(), issueCertificateAttributes: [attr()] })).toEqual([expect.stringMatching(/^issueCertificateAttributes \| .*raProfileUuid/)]);
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr()] })).toEqual([]);
+  });
+
+  it("checks attributes: uuid, name, content type, version (v2 by default) and the data's shape", async () => {
+    const r = await hooks.check({}, { ...valid(), customAttributes: [attr({ name: "environment" })] });
+    expect((r.inputs.customAttributes as any)[0]).toEqual({ uuid: ATTR, name: "environment", contentType: "string", version: "v2", content: [{ data: "x" }] });
+    const at = (over: Record<string, unknown>) => failures({ ...valid(), customAttributes: [attr(over)] });
+    expect(await at({ uuid: "nope" })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.uuid \| .*UUID/)]);
+    expect(await at({ name: "" })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.name \| /)]);
+    expect(await at({ contentType: "blob" })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.contentType \| .*one of string, text/)]);
+    expect(await at({ version: "v4" })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.version \| .*v2 or v3/)]);
+    expect(await at({ contentType: "integer", content: [{ data: "5" }] })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.content\[0\]\.data \| .*integer/)]);
+    expect(await at({ contentType: "date", content: [{ data: "01.02.2026" }] })).toEqual([expect.stringMatching(/YYYY-MM-DD/)]);
+    expect(await at({ contentType: "secret", content: [{ data: "plain" }] })).toEqual([expect.stringMatching(/\{ secret: /)]);
+    expect(await at({ content: [{ reference: "r" }] })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.content\[0\]\.data \| .*required/)]);
+    expect(await at({ version: "v3", content: [{ data: "x" }] })).toEqual([expect.stringMatching(/^customAttributes\[0\]\.content\[0\]\.contentType \| .*v3 content items/)]);
+    expect(await at({ version: "v3", content: [{ data: "x", contentType: "string" }] })).toEqual([]);
+    expect(await at({ version: "v3", contentType: "secret", content: [{ data: { secret: "s" }, contentType: "secret" }] })).toEqual([expect.stringMatching(/only in v2/)]);
+    expect(await at({ contentType: "resource", content: [{ data: { uuid: "u" } }] })).toEqual([expect.stringMatching(/only in v3/)]);
+    expect(await at({ contentType: "boolean", content: [{ data: true }] })).toEqual([]);
+    expect(await at({ contentType: "file", content: [{ data: { content: "YQ==", fileName: "a", mimeType: "text/plain" } }] })).toEqual([]);
+  });
+
+  it("checks certificate associations", async () => {
+    expect(await failures({ ...valid(), certificateAssociations: { ownerUuid: RA, groupUuids: [CA] } })).toEqual([]);
+    expect(await failures({ ...valid(), certificateAssociations: { ownerUuid: "bob" } })).toEqual([expect.stringMatching(/^certificateAssociations\.ownerUuid \| .*UUID/)]);
+    expect(await failures({ ...valid(), certificateAssociations: { groupUuids: ["admins"] } })).toEqual([expect.stringMatching(/^certificateAssociations\.groupUuids\[0\] \| /)]);
+  });
+
+  it("names unknown properties, including in the connection", async () => {
+    expect(await failures({ ...valid(), renewThreshold: 3 })).toEqual([expect.stringMatching(/unknown property 'renewThreshold'/)]);
+    expect(await failures({ ...valid(), connection: { url: "https://core.example.com/api", password: "x" } })).toEqual([expect.stringMatching(/^connection \| .*unknown property 'password'/)]);
+    expect(await failures({ ...valid(), connection: { url: "core.example.com" } })).toEqual([expect.stringMatching(/^connection\.url \| .*http\(s\) URL/)]);
+  });
+
+  it("accepts unknown values during preview wherever another resource's output can go", async () => {
+    expect(await failures({ name: UNKNOWN, caCertificateUuid: UNKNOWN, raProfileUuid: UNKNOWN, challengePassword: UNKNOWN })).toEqual([]);
+    expect(await failures({ ...valid(), ...intune, intuneApplicationKey: UNKNOWN })).toEqual([]);
+    expect(await failures({ ...valid(), customAttributes: [attr({ content: [{ data: UNKNOWN }] })] })).toEqual([]);
+    expect(await failures({ ...valid(), certificateAssociations: { ownerUuid: UNKNOWN, groupUuids: [UNKNOWN] } })).toEqual([]);
+    // Everything else is still checked.
+    expect(await failures({ name: UNKNOWN, caCertificateUuid: UNKNOWN, description: "d".repeat(300) })).toEqual([expect.stringMatching(/^description \| /)]);
+  });
+});
+
+describe("czertainly wire mapping", () => {
+  const s = (over: Partial<ScepProfileState> = {}): ScepProfileState =>
+    ({
+      name: "p",
+      caCertificateUuid: CA,
+      issueCertificateAttributes: [],
+      customAttributes: [],
+      includeCaCertificate: false,
+      includeCaCertificateChain: false,
+      enableIntune: false,
+      enabled: true,
+      forceDelete: false,
+      ...over,
+    }) as ScepProfileState;
+
+  it("sends the name only on create, never enabled/forceDelete/connection, and an unset threshold as 0 on update", () => {
+    const c = toWire(s({ connection: { url: "https://x/api" } }), "create");
+    expect(c).toEqual({ name: "p", caCertificateUuid: CA, issueCertificateAttributes: [], customAttributes: [], includeCaCertificate: false, includeCaCertificateChain: false, enableIntune: false });
+    const u = toWire(s(), "update");
+    expect(u).not.toHaveProperty("name");
+    expect(u.renewalThreshold).toBe(0);
+    expect(toWire(s({ renewalThreshold: 9 }), "update").renewalThreshold).toBe(9);
+  });
+
+  it("reads renewThreshold, caCertificate.uuid and raProfile.uuid back into the request names, tolerating unknown fields", () => {
+    const w = wireDetailSchema.parse({
+      uuid: "u",
+      name: "p",
+      enabled: true,
+      includeCaCertificate: true,
+      includeCaCertificateChain: false,
+      renewThreshold: 7,
+      raProfile: { uuid: RA.toUpperCase(), name: "ra", enabled: true },
+      caCertificate: { uuid: CA, commonName: "CA", futureField: 1 },
+      customAttributes: [{ uuid: ATTR, name: "environment", label: "Env", type: "custom", contentType: "string", version: "v2", content: [{ data: "prod" }] }],
+      somethingNew: { x: 1 },
+    });
+    expect(fromWire(w)).toEqual({
+      name: "p",
+      raProfileUuid: RA,
+      caCertificateUuid: CA,
+      issueCertificateAttributes: [],
+      customAttributes: [{ uuid: ATTR, name: "environment", contentType: "string", version: "v2", content: [{ data: "prod" }] }],
+      renewalThreshold: 7,
+      includeCaCertificate: true,
+      includeCaCertificateChain: false,
+      enableIntune: false,
+      enabled: true,
+    });
+  });
+});
