@@ -1,0 +1,173 @@
+/**
+ * The CX Industries Framework calls a SCIM configuration needs, and how a client is built from
+ * the settings. Paths start at the framework host (`https://{FABRIC_HOST}/admin/...`); the token
+ * comes from the tenant's OCI IAM identity domain by OAuth2 client credentials with the framework
+ * scope (ref §3.5).
+ */
+import { createHash } from "node:crypto";
+import { JsonApi } from "../core/api";
+import { CachedBearer, type Token } from "../core/auth";
+import { ConfigError } from "../core/errors";
+import { UncertainOutcomeError } from "../core/lookup";
+import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import type { TlsSettings } from "../core/transport";
+import { toCxifError } from "./errors";
+import { fromWire, type LiveConfiguration, type WireConfiguration } from "./schema";
+
+export const CONFIGS_PATH = "/admin/scimConfigurations";
+export const SCOPE_SUFFIX = "urn:opc:resource:consumer::all";
+
+export const SETTINGS = {
+  host: { input: "host", config: "trustplane:cxifHost", env: ["CXIF_HOST"] },
+  tokenUrl: { input: "tokenUrl", config: "trustplane:cxifTokenUrl", env: ["CXIF_TOKEN_URL"] },
+  clientId: { input: "clientId", config: "trustplane:cxifClientId", env: ["CXIF_CLIENT_ID"] },
+  clientSecret: { input: "clientSecret", config: "trustplane:cxifClientSecret", env: ["CXIF_CLIENT_SECRET"], secret: true },
+  scope: { input: "scope", config: "trustplane:cxifScope", env: ["CXIF_SCOPE"] },
+  caBundle: { input: "caBundle", config: "trustplane:cxifCaBundle", env: ["CXIF_CA_BUNDLE"] },
+  clientCert: { input: "clientCert", config: "trustplane:cxifClientCert", env: ["CXIF_CLIENT_CERT"] },
+  clientKey: { input: "clientKey", config: "trustplane:cxifClientKey", env: ["CXIF_CLIENT_KEY"], secret: true },
+  insecureSkipTlsVerify: { input: "insecureSkipTlsVerify", config: "trustplane:cxifInsecureSkipTlsVerify", env: ["CXIF_INSECURE_SKIP_TLS_VERIFY"] },
+} satisfies Record<string, SettingSpec>;
+
+export class CxifClient {
+  constructor(readonly api: JsonApi) {}
+
+  /**
+   * The new id, and the configuration when the answer carries it. The create is inferred (ref
+   * §3.2): a 201 with the object is expected, a bare `Location` is tolerated.
+   */
+  async create(body: WireConfiguration): Promise<{ id: string; live?: LiveConfiguration }> {
+    const r = await this.api.call<unknown>("POST", CONFIGS_PATH, { body });
+    const live = r.body && typeof r.body === "object" ? this.parse(r.body, "POST") : undefined;
+    const loc = r.headers.location;
+    const location = Array.isArray(loc) ? loc[0] : loc;
+    const id = live?.configurationId ?? (location ? decodeURIComponent(location.replace(/\/+$/, "").split("/").pop() ?? "") : "");
+    if (!id) throw new UncertainOutcomeError(`CX Industries Framework POST ${CONFIGS_PATH} answered HTTP ${r.status} without an id or a Location`);
+    return { id, live: live?.configurationId ? live : undefined };
+  }
+
+  /** undefined when the configuration does not exist (404). */
+  async get(id: string): Promise<LiveConfiguration | undefined> {
+    try {
+      const r = await this.api.call<unknown>("GET", `${CONFIGS_PATH}/${encodeURIComponent(id)}`);
+      return this.parse(r.body, "GET");
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** PUT replaces the whole configuration; undefined when the answer carries no body. */
+  async replace(id: string, body: WireConfiguration): Promise<LiveConfiguration | undefined> {
+    const r = await this.api.call<unknown>("PUT", `${CONFIGS_PATH}/${encodeURIComponent(id)}`, { body });
+    return r.body && typeof r.body === "object" ? this.parse(r.body, "PUT") : undefined;
+  }
+
+  /** true when deleted, false when it was already gone. */
+  async delete(id: string): Promise<boolean> {
+    try {
+      await this.api.call("DELETE", `${CONFIGS_PATH}/${encodeURIComponent(id)}`);
+      return true;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return false;
+      throw e;
+    }
+  }
+
+  /** Every configuration (the list endpoint is inferred from the sibling admin resources, ref §3.2). */
+  async list(): Promise<LiveConfiguration[]> {
+    const r = await this.api.call<unknown>("GET", CONFIGS_PATH);
+    const items = Array.isArray(r.body) ? r.body : ((r.body as { items?: unknown[] } | undefined)?.items ?? []);
+    return items.map((i) => this.parse(i, "GET"));
+  }
+
+  /**
+   * The configuration that targets a descriptor. With no namespace given, a match only counts when
+   * it is the only one of that name, so a lookup never adopts another namespace's configuration.
+   */
+  async findByTarget(name: string, namespace: string | undefined): Promise<LiveConfiguration | undefined> {
+    const hits = (await this.list()).filter(
+      (c) => c.targetConnectionDescriptorName === name && (namespace === undefined || c.targetConnectionDescriptorNamespace === namespace),
+    );
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  private parse(body: unknown, method: string): LiveConfiguration {
+    try {
+      return fromWire(body);
+    } catch (e) {
+      const why = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`CX Industries Framework ${method} ${CONFIGS_PATH} answered a SCIM configuration this provider cannot read (${why ?? (e as Error).message})`);
+    }
+  }
+}
+
+/** `fabric.example.com` or `https://fabric.example.com/` → `https://fabric.example.com`. */
+export function normaliseHost(host: string): string {
+  const h = host.trim().replace(/\/+$/, "");
+  return /^https?:\/\//i.test(h) ? h : `https://${h}`;
+}
+
+/** Builds a client from `connection` / stack config / environment (in that order). */
+export function cxifClient(connection: Record<string, unknown> | undefined): CxifClient {
+  const s = resolveSettings(connection, SETTINGS);
+  for (const k of ["host", "tokenUrl", "clientId", "clientSecret"] as const) {
+    if (!s[k]) throw new ConfigError(`CX Industries Framework ${k} is not set: ${howToSet(SETTINGS[k])}`);
+  }
+  const host = normaliseHost(s.host!);
+  const scope = s.scope ?? `${host}/${SCOPE_SUFFIX}`;
+  const tls: TlsSettings = {
+    caBundle: s.caBundle,
+    clientCert: s.clientCert,
+    clientKey: s.clientKey,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+  };
+  const tokenUrl = s.tokenUrl!;
+  // The cache key identifies the credential without holding the secret in plain text.
+  const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, scope])).digest("hex");
+  const fetchToken = (): Promise<Token> => fetchCxifToken(tokenUrl, s.clientId!, s.clientSecret!, scope, tls);
+  return new CxifClient(
+    new JsonApi({
+      vendor: "CX Industries Framework",
+      baseUrl: host,
+      auth: new CachedBearer(key, fetchToken),
+      tls,
+      toError: (ctx) => toCxifError(ctx),
+    }),
+  );
+}
+
+/** OAuth2 client credentials at the identity domain: HTTP basic client authentication, the framework scope. */
+export async function fetchCxifToken(tokenUrl: string, clientId: string, clientSecret: string, scope: string, tls: TlsSettings): Promise<Token> {
+  const api = new JsonApi({
+    vendor: "OCI IAM identity domain",
+    baseUrl: tokenUrl,
+    auth: {
+      headers: async () => ({
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+      }),
+      unauthorized: () => false,
+    },
+    tls,
+    toError: (ctx) => {
+      const e = toCxifError(ctx, "OCI IAM identity domain");
+      if (ctx.status === 400 || ctx.status === 401) {
+        e.hint =
+          `the identity domain refused the confidential application: check CXIF_CLIENT_ID / CXIF_CLIENT_SECRET, that it may use client credentials, ` +
+          `and that scope '${scope}' is granted (the CXIF OAuth application added as an authorized resource)`;
+        e.refreshMessage();
+      }
+      return e;
+    },
+  });
+  const form = new URLSearchParams({ grant_type: "client_credentials", scope }).toString();
+  // A token request has no side effect, so it may be retried like a GET.
+  const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
+    idempotent: true,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    rawBody: form,
+  });
+  if (!r.body?.access_token) throw new ConfigError(`the identity domain's token endpoint ${tokenUrl} answered without an access_token`);
+  // Identity domains state the lifetime; 3600 s is their default for client credentials.
+  return { value: r.body.access_token, expiresIn: r.body.expires_in ?? 3600 };
+}

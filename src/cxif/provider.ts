@@ -1,0 +1,184 @@
+/**
+ * `cxif.ScimConfiguration` hooks, in lifecycle order. What is stored (the resource's outputs): the
+ * configuration as the server answered it, in program spelling with the server's defaults filled
+ * (`configurationId`, the descriptor's name, namespace and href, the profiles), plus the
+ * `connection` the program gave.
+ *
+ * The descriptor reference is optional-and-computed (a Terraform "use state for unknown"): a
+ * name, namespace or href the program leaves out is whatever the server holds, so leaving the
+ * namespace to the server never shows a diff, and an update sends the namespace the state holds
+ * rather than letting a full-replace PUT reset it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { checkInputs, isUnknown } from "../core/check";
+import { deepEqual, diffInputs } from "../core/diff";
+import { ApiError, PartialCreateError } from "../core/errors";
+import { createOnce } from "../core/lookup";
+import { registerSecretsAt } from "../core/redact";
+import { cxifClient, type CxifClient } from "./client";
+import {
+  argsSchema,
+  INPUT_KEYS,
+  nameOfHref,
+  SECRET_PATHS,
+  toWire,
+  type LiveConfiguration,
+  type ScimConfigurationArgs,
+} from "./schema";
+
+export interface ScimConfigurationOutputs {
+  /** The server-assigned id (also the resource's `id`, and its import id). */
+  configurationId: string;
+  targetConnectionDescriptorName: string;
+  targetConnectionDescriptorNamespace: string;
+  /** The SCIM target's href that other stacks consume. */
+  targetConnectionDescriptorHref: string;
+  profiles: ScimConfigurationArgs["profiles"];
+  connection?: ScimConfigurationArgs["connection"];
+}
+
+type Props = Record<string, unknown>;
+
+function args(p: Props): ScimConfigurationArgs {
+  registerSecretsAt(p, SECRET_PATHS);
+  return p as unknown as ScimConfigurationArgs;
+}
+
+/** The descriptor name a program means: given, or read from the href it gave. */
+function declaredName(a: Partial<ScimConfigurationArgs>): string | undefined {
+  if (a.targetConnectionDescriptorName !== undefined) return a.targetConnectionDescriptorName;
+  return a.targetConnectionDescriptorHref === undefined ? undefined : nameOfHref(a.targetConnectionDescriptorHref);
+}
+
+/**
+ * `news` with each undeclared descriptor field taken from the state, unless a declared field
+ * moved the target (then the computed ones are unknown until the server answers).
+ */
+function resolveTarget(olds: Props, news: Props): Props {
+  const n = { ...news };
+  const anyUnknown = ["targetConnectionDescriptorName", "targetConnectionDescriptorHref", "targetConnectionDescriptorNamespace"].some((k) => isUnknown(news[k]));
+  if (anyUnknown) return n;
+  const name = declaredName(news as Partial<ScimConfigurationArgs>);
+  const sameTarget = name === undefined || name === olds.targetConnectionDescriptorName;
+  if (n.targetConnectionDescriptorName === undefined && sameTarget) n.targetConnectionDescriptorName = olds.targetConnectionDescriptorName;
+  if (n.targetConnectionDescriptorName === undefined) n.targetConnectionDescriptorName = name;
+  if (n.targetConnectionDescriptorHref === undefined && sameTarget) n.targetConnectionDescriptorHref = olds.targetConnectionDescriptorHref;
+  if (n.targetConnectionDescriptorNamespace === undefined) n.targetConnectionDescriptorNamespace = olds.targetConnectionDescriptorNamespace;
+  return n;
+}
+
+/** The request body: what the program declared, with the state's namespace kept when it declared none. */
+function body(a: ScimConfigurationArgs, olds?: Props) {
+  return toWire({
+    targetConnectionDescriptorName: a.targetConnectionDescriptorName,
+    targetConnectionDescriptorNamespace: a.targetConnectionDescriptorNamespace ?? (olds?.targetConnectionDescriptorNamespace as string | undefined),
+    targetConnectionDescriptorHref: a.targetConnectionDescriptorHref,
+    profiles: a.profiles,
+  });
+}
+
+function outputs(live: LiveConfiguration, a: Partial<ScimConfigurationArgs>, id: string): ScimConfigurationOutputs {
+  const name = live.targetConnectionDescriptorName ?? declaredName(a) ?? "";
+  return {
+    configurationId: live.configurationId ?? id,
+    targetConnectionDescriptorName: name,
+    targetConnectionDescriptorNamespace: live.targetConnectionDescriptorNamespace ?? a.targetConnectionDescriptorNamespace ?? "",
+    // Tolerate an answer without the href: the seed shows how the server derives it from the name.
+    targetConnectionDescriptorHref: live.targetConnectionDescriptorHref ?? a.targetConnectionDescriptorHref ?? `/connectionDescriptors/${encodeURIComponent(name)}`,
+    profiles: live.profiles,
+    ...(a.connection ? { connection: a.connection } : {}),
+  };
+}
+
+async function conflictHint(e: unknown, client: CxifClient, a: ScimConfigurationArgs): Promise<never> {
+  if (e instanceof ApiError && e.status === 409) {
+    const name = declaredName(a) ?? "";
+    const existing = await client.findByTarget(name, a.targetConnectionDescriptorNamespace).catch(() => undefined);
+    e.hint = existing
+      ? `SCIM configuration ${existing.configurationId} already targets connection descriptor '${name}' ` +
+        `(namespace ${existing.targetConnectionDescriptorNamespace}): adopt it with the resource option \`import: "${existing.configurationId}"\`, ` +
+        `or target another descriptor`
+      : `another SCIM configuration already targets connection descriptor '${name}': adopt it with the resource option \`import: "<its id>"\`, or target another descriptor`;
+    e.refreshMessage();
+  }
+  throw e;
+}
+
+export const hooks = {
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    registerSecretsAt(news, SECRET_PATHS);
+    return checkInputs(argsSchema, news);
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    // Every field goes through PUT, so nothing replaces (ref §3.7).
+    const d = diffInputs(olds, resolveTarget(olds, news), { keys: INPUT_KEYS });
+    return { changes: d.changes, replaces: [], stables: d.stables, deleteBeforeReplace: false };
+  },
+
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const a = args(inputs);
+    const client = cxifClient(a.connection);
+    const created = await createOnce({
+      post: () => client.create(body(a)),
+      // The server allows one configuration per target descriptor, so after an answer that never
+      // came, the descriptor finds the configuration if the POST landed.
+      lookup: async () => {
+        const found = await client.findByTarget(declaredName(a) ?? "", a.targetConnectionDescriptorNamespace);
+        return found && { id: found.configurationId!, live: found };
+      },
+    }).catch((e) => conflictHint(e, client, a));
+    let live = created.live;
+    if (!live) {
+      // The answer named the new id but carried no configuration: read it back, and if that fails,
+      // keep the id in the stack rather than leak the object.
+      try {
+        live = await client.get(created.id);
+        if (!live) throw new Error(`GET ${created.id} answered 404 right after the create`);
+      } catch (e) {
+        const partial = { ...outputs({ profiles: a.profiles }, a, created.id) };
+        throw new PartialCreateError(created.id, partial as unknown as Props, e as Error, "the SCIM configuration was created but could not be read back");
+      }
+    }
+    return { id: created.id, outs: outputs(live, a, created.id) };
+  },
+
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const old = args(props);
+    const client = cxifClient(old.connection);
+    const live = await client.get(id);
+    if (!live) return { id: "", props: {} };
+    const outs = outputs(live, old, id);
+    // Inputs that reproduce it: the descriptor by name and namespace (the href follows from them).
+    const inputs = {
+      targetConnectionDescriptorName: outs.targetConnectionDescriptorName,
+      targetConnectionDescriptorNamespace: outs.targetConnectionDescriptorNamespace,
+      profiles: outs.profiles,
+      ...(old.connection ? { connection: old.connection } : {}),
+    };
+    return { id: outs.configurationId, props: outs as unknown as Props, inputs };
+  },
+
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const a = args(news);
+    const resolved = resolveTarget(olds, news);
+    const onlyConnection = INPUT_KEYS.every((k) => k === "connection" || deepEqual(olds[k], resolved[k]));
+    if (onlyConnection) {
+      // New credentials for the same configuration: nothing to write, but the state must hold them for delete.
+      const { connection: _c, ...kept } = olds;
+      return { outs: { ...kept, ...(a.connection ? { connection: a.connection } : {}) } };
+    }
+    const client = cxifClient(a.connection);
+    let live = await client.replace(id, body(a, olds)).catch((e) => conflictHint(e, client, a));
+    // A 200/204 without a body: the write landed, read back what the server made of it.
+    if (!live) live = await client.get(id);
+    if (!live) throw new Error(`SCIM configuration ${id} disappeared during the update; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+    return { outs: outputs(live, a, id) };
+  },
+
+  async delete(id: string, props: Props): Promise<void> {
+    const a = args(props);
+    // 404: deleted outside Pulumi already, which is what was asked.
+    await cxifClient(a.connection).delete(id);
+  },
+};

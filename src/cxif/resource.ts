@@ -1,0 +1,42 @@
+/**
+ * `cxif.ScimConfiguration`: an Oracle CX Industries Framework SCIM configuration, which tells the
+ * framework's user-management API how each profile's users reach the target identity system
+ * (group assignment, RFC 7643 and custom attribute mapping).
+ *
+ * Import id: the configuration id (`GET /admin/scimConfigurations/{id}`). Other stacks consume
+ * `targetConnectionDescriptorHref`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "../core/stub";
+import type { Inputify, Outputify } from "../core/types";
+import type { ScimConfigurationOutputs } from "./provider";
+import { SECRET_OUTPUTS, type ScimConfigurationInputs } from "./schema";
+
+export type ScimConfigurationArgs = Inputify<ScimConfigurationInputs>;
+
+const OUTPUT_KEYS: (keyof ScimConfigurationOutputs)[] = [
+  "configurationId",
+  "targetConnectionDescriptorName",
+  "targetConnectionDescriptorNamespace",
+  "targetConnectionDescriptorHref",
+  "profiles",
+  "connection",
+];
+
+export interface ScimConfiguration extends Outputify<ScimConfigurationOutputs> {}
+
+export class ScimConfiguration extends pulumi.dynamic.Resource {
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/cxif:ScimConfiguration";
+
+  constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
+    super(
+      providerStub("cxif:ScimConfiguration"),
+      name,
+      { ...props, ...args },
+      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
+      "cxif",
+      "ScimConfiguration",
+    );
+  }
+}
