@@ -15,9 +15,25 @@ interface Entry {
 }
 
 const registry: Record<string, Entry> = {
+  "cxif:ScimConfiguration": {
+    hooks: () => require("../src/cxif/provider").hooks,
+    secretOutputs: () => require("../src/cxif/schema").SECRET_OUTPUTS,
+  },
+  "czertainly:ScepProfile": {
+    hooks: () => require("../src/czertainly/provider").hooks,
+    secretOutputs: () => require("../src/czertainly/schema").SECRET_OUTPUTS,
+  },
+  "vcf:IdentityProvider": {
+    hooks: () => require("../src/vcf/provider").hooks,
+    secretOutputs: () => require("../src/vcf/schema").SECRET_OUTPUTS,
+  },
   "scm:ScepProfile": {
     hooks: () => require("../src/scm/provider").hooks,
     secretOutputs: () => require("../src/scm/schema").SECRET_OUTPUTS,
+  },
+  "nevisidm:ProfileProperties": {
+    hooks: () => require("../src/nevisidm/provider").hooks,
+    secretOutputs: () => require("../src/nevisidm/schema").SECRET_OUTPUTS,
   },
 };
 

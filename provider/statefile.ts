@@ -1,12 +1,12 @@
 /**
  * The offline driver's stack state: one JSON file per stack, with every secret value encrypted
- * (AES-256-GCM, key derived from the stack passphrase and a per-stack salt), in the same wire
- * shape Pulumi uses for secrets in state: `{"4dabf18193072939515e22adb298388d":
- * "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:..."}`. A plaintext secret never reaches disk.
+ * by the stack's passphrase crypter, in the shape Pulumi uses for secrets in state:
+ * `{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:..."}`.
+ * A plaintext secret never reaches disk.
  */
-import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PassphraseCrypter } from "./passphrase";
 
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -48,49 +48,28 @@ interface FileShape {
 }
 
 export class StateFile {
-  private key?: Buffer;
-  private salt?: Buffer;
+  private crypter?: PassphraseCrypter;
 
   constructor(
     readonly file: string,
     private readonly passphrase: string,
   ) {}
 
-  private keyFor(salt: Buffer): Buffer {
-    if (!this.key || !this.salt || !salt.equals(this.salt)) {
-      this.salt = salt;
-      this.key = pbkdf2Sync(this.passphrase, salt, 100_000, 32, "sha256");
-    }
-    return this.key;
-  }
-
   private encrypt(value: unknown): Props {
-    const nonce = randomBytes(12);
-    const c = createCipheriv("aes-256-gcm", this.key!, nonce);
-    const ct = Buffer.concat([c.update(JSON.stringify(value), "utf8"), c.final(), c.getAuthTag()]);
-    return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: `v1:${nonce.toString("base64")}:${ct.toString("base64")}` };
+    return { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: this.crypter!.encrypt(JSON.stringify(value)) };
   }
 
   private decrypt(wrapped: Props): unknown {
-    const [v, nonce, data] = String(wrapped.ciphertext).split(":");
-    if (v !== "v1") throw new Error(`${this.file}: unsupported secret format ${v}`);
-    const buf = Buffer.from(data, "base64");
-    const d = createDecipheriv("aes-256-gcm", this.key!, Buffer.from(nonce, "base64"));
-    d.setAuthTag(buf.subarray(buf.length - 16));
-    try {
-      return JSON.parse(Buffer.concat([d.update(buf.subarray(0, buf.length - 16)), d.final()]).toString("utf8"));
-    } catch {
-      throw new Error(`${this.file}: cannot decrypt the stack's secrets: wrong PULUMI_CONFIG_PASSPHRASE?`);
-    }
+    return JSON.parse(this.crypter!.decrypt(String(wrapped.ciphertext)));
   }
 
   load(project: string, stack: string): StackState {
     if (!fs.existsSync(this.file)) {
-      this.keyFor(randomBytes(16));
+      this.crypter = PassphraseCrypter.create(this.passphrase);
       return { version: 1, project, stack, resources: [], outputs: {}, secretOutputs: [] };
     }
     const f = JSON.parse(fs.readFileSync(this.file, "utf8")) as FileShape;
-    this.keyFor(Buffer.from(f.encryptionSalt, "base64"));
+    this.crypter = PassphraseCrypter.open(this.passphrase, f.encryptionSalt, this.file);
     const open = (p: Props): Props =>
       Object.fromEntries(
         Object.entries(p).map(([k, v]) => [k, isEncrypted(v) ? this.decrypt(v as Props) : v]),
@@ -112,7 +91,7 @@ export class StateFile {
       version: 1,
       project: s.project,
       stack: s.stack,
-      encryptionSalt: this.salt!.toString("base64"),
+      encryptionSalt: this.crypter!.saltState,
       resources: s.resources.map((r) => ({
         ...r,
         inputs: seal(r.inputs, r.secretKeys),
