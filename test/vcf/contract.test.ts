@@ -1,0 +1,383 @@
+/**
+ * The vcf.IdentityProvider hooks against the VCF emulator, in process: what SDDC Manager received
+ * and what the hooks return, for each lifecycle call, each documented failure, long-running tasks,
+ * token refresh and private CAs.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ApiError, ConfigError } from "../../src/core/errors";
+import { hooks } from "../../src/vcf/provider";
+import { vcfClient } from "../../src/vcf/client";
+import { VcfTaskFailedError, VcfTaskTimeoutError } from "../../src/vcf/errors";
+import { EMBEDDED_ID, startVcfEmulator, type VcfEmulator } from "../../src/vcf/emulator";
+
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+
+let vcf: VcfEmulator;
+let connection: Record<string, unknown>;
+
+beforeAll(async () => {
+  process.env.TRUSTPLANE_MIN_BACKOFF_MS = "5";
+  process.env.TRUSTPLANE_VCF_TASK_POLL_MS = "5";
+  vcf = await startVcfEmulator();
+  connection = { host: vcf.host, username: vcf.username, password: vcf.password };
+});
+afterAll(() => vcf.stop());
+beforeEach(() => {
+  vcf.emu.clearFaults();
+  for (const id of [...vcf.state.idps.keys()]) if (id !== EMBEDDED_ID) vcf.state.idps.delete(id);
+});
+
+export function adfsArgs(extra: Record<string, unknown> = {}) {
+  return {
+    name: "corp-adfs",
+    type: "Microsoft ADFS",
+    certChain: [PEM],
+    ldap: {
+      domainName: "corp.example.com",
+      domainAlias: "CORP",
+      username: "svc-ldap@corp.example.com",
+      password: "ldap-bind-pass",
+      type: "ActiveDirectory",
+      sourceDetails: {
+        usersBaseDn: "OU=Users,DC=corp,DC=example,DC=com",
+        groupsBaseDn: "OU=Groups,DC=corp,DC=example,DC=com",
+        serverEndpoints: ["ldaps://dc01.corp.example.com:636"],
+        certChain: [PEM],
+      },
+    },
+    oidc: { clientId: "vcf-client", clientSecret: "oidc-client-secret", discoveryEndpoint: "https://adfs.corp.example.com/adfs/.well-known/openid-configuration" },
+    ...extra,
+  };
+}
+
+async function checked(extra: Record<string, unknown> = {}, conn: Record<string, unknown> = connection) {
+  const r = await hooks.check({}, { ...adfsArgs(extra), connection: conn });
+  expect(r.failures).toEqual([]);
+  return r.inputs as Record<string, any>;
+}
+
+const sent = (method: string, re: RegExp) => vcf.emu.requests.filter((r) => r.method === method && re.test(r.path));
+
+describe("vcf.IdentityProvider against SDDC Manager", () => {
+  it("adds the provider with the IdentityProviderSpec body and outputs its live state", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const post = sent("POST", /^\/v1\/identity-providers$/).at(-1)!;
+    const { connection: _c, ...spec } = inputs;
+    expect(post.body).toEqual(spec);
+    expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
+    expect(outs).toMatchObject({
+      identityProviderId: id,
+      status: "ACTIVE",
+      domainNames: ["corp.example.com", "CORP"],
+      identitySources: [{ name: "corp.example.com", type: "ActiveDirectory", domainNames: ["corp.example.com", "CORP"] }],
+      oidcInfo: { clientId: "vcf-client", issuer: "https://adfs.corp.example.com/adfs" },
+      secretsUnverified: [],
+    });
+    // Secrets stay only where the user put them (outputs `ldap` / `oidc`, stored as secrets).
+    const { ldap: _l, oidc: _o, connection: _cc, ...rest } = outs;
+    expect(JSON.stringify(rest)).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
+  });
+
+  it("reads the live provider back as the inputs that produced it, so refresh shows no drift", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const read = await hooks.read(id, outs);
+    expect(read.id).toBe(id);
+    expect(read.inputs).toEqual(inputs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("refresh sees a change made outside Pulumi, and the next update writes the declared value back", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    (vcf.state.idps.get(id)!.ldap!.sourceDetails as any).usersBaseDn = "OU=Elsewhere,DC=corp,DC=example,DC=com";
+    const read = await hooks.read(id, outs);
+    const d = await hooks.diff(id, read.props!, inputs);
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+    await hooks.update(id, read.props!, inputs);
+    expect((vcf.state.idps.get(id)!.ldap!.sourceDetails as any).usersBaseDn).toBe("OU=Users,DC=corp,DC=example,DC=com");
+  });
+
+  it("updates with a PATCH of name, type and only the changed sub-spec, then reads back", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const news = await checked({ oidc: { clientId: "vcf-client-2", clientSecret: "rotated-secret", discoveryEndpoint: inputs.oidc.discoveryEndpoint } });
+    const d = await hooks.diff(id, outs, news);
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+    const before = vcf.emu.requests.length;
+    const r = await hooks.update(id, outs, news);
+    const patch = vcf.emu.requests.slice(before).find((x) => x.method === "PATCH")!;
+    expect(patch.body).toEqual({ name: "corp-adfs", type: "Microsoft ADFS", oidc: news.oidc });
+    expect(patch.status).toBe(204);
+    expect(vcf.emu.requests.slice(before).some((x) => x.method === "GET" && x.path === `/v1/identity-providers/${id}`)).toBe(true);
+    expect(r.outs).toMatchObject({ oidc: news.oidc, oidcInfo: { clientId: "vcf-client-2" } });
+    expect(vcf.state.idps.get(id)!.secrets.oidcClientSecret).toBe("rotated-secret");
+  });
+
+  it("accepts a PATCH answered 200 as well as 204", async () => {
+    const other = await startVcfEmulator({ patchStatus: 200, password: vcf.password });
+    try {
+      const conn = { ...connection, host: other.host };
+      const inputs = await checked({}, conn);
+      const { id, outs } = await hooks.create(inputs);
+      const r = await hooks.update(id, outs, await checked({ name: "corp-adfs-renamed" }, conn));
+      expect(r.outs!.name).toBe("corp-adfs-renamed");
+      expect(other.state.idps.get(id)!.name).toBe("corp-adfs-renamed");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("a change of type replaces the provider, deleting the old one first when the name stays", async () => {
+    const inputs = await checked();
+    const d = await hooks.diff("x", inputs, { ...inputs, type: "Microsoft Entra Federation" });
+    expect(d).toMatchObject({ changes: true, replaces: ["type"], deleteBeforeReplace: true });
+    const renamed = await hooks.diff("x", inputs, { ...inputs, name: "other", type: "Microsoft Entra Federation" });
+    expect(renamed.deleteBeforeReplace).toBe(false);
+  });
+
+  it("dropping the whole ldap block replaces the provider (a PATCH cannot remove it)", async () => {
+    const inputs = await checked();
+    const { ldap: _l, ...news } = inputs;
+    const d = await hooks.diff("x", inputs, news);
+    expect(d.replaces).toEqual(["ldap"]);
+  });
+
+  it("a change of connection only writes nothing", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const before = vcf.emu.requests.length;
+    const r = await hooks.update(id, outs, { ...inputs, connection: { ...connection, insecureSkipTlsVerify: false } });
+    expect(vcf.emu.requests.slice(before).filter((x) => x.method === "PATCH")).toEqual([]);
+    expect(r.outs).toMatchObject({ identityProviderId: id, connection: { insecureSkipTlsVerify: false } });
+  });
+
+  it("reports a provider deleted outside Pulumi as gone, and delete treats 404 as done", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    vcf.state.idps.delete(id);
+    expect(await hooks.read(id, outs)).toEqual({ id: "", props: {} });
+    await expect(hooks.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("deletes the provider", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    await hooks.delete(id, outs);
+    expect(vcf.state.idps.has(id)).toBe(false);
+    expect(sent("DELETE", new RegExp(id)).at(-1)!.status).toBe(204);
+  });
+
+  it("imports by id: the write-only fields are taken as declared, so there is no diff", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    // An import knows only the id (and here the connection, which the stack config would give).
+    const read = await hooks.read(id, { connection });
+    expect(read.props!.secretsUnverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(JSON.stringify(read.props)).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
+    const declared = inputs;
+    expect((await hooks.diff(id, read.props!, declared)).changes).toBe(false);
+    // A real difference still shows.
+    expect((await hooks.diff(id, read.props!, { ...declared, name: "other" })).changes).toBe(true);
+    // The first update that writes the LDAP block verifies its password.
+    const newLdap = { ...declared.ldap, username: "svc-ldap2@corp.example.com" };
+    const up = await hooks.update(id, read.props!, { ...declared, ldap: newLdap });
+    expect(up.outs!.secretsUnverified).toEqual(["oidc.clientSecret", "certChain"]);
+    expect(vcf.state.idps.get(id)!.secrets.ldapPassword).toBe("ldap-bind-pass");
+  });
+
+  it("refuses to import or delete the built-in Embedded identity provider, saying why", async () => {
+    await expect(hooks.read(EMBEDDED_ID, { connection })).rejects.toThrow(/built-in Embedded identity provider: it always exists and cannot be created, imported, updated or deleted/);
+    await expect(hooks.delete(EMBEDDED_ID, { type: "Embedded", name: "Embedded IDP", connection })).rejects.toThrow(/built-in Embedded/);
+    expect(vcf.state.idps.has(EMBEDDED_ID)).toBe(true);
+  });
+
+  it("a name already taken fails with the existing provider's id and how to adopt it", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    const e = await hooks.create(inputs).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.message).toMatch(/HTTP 409 IDENTITY_PROVIDER_ALREADY_EXISTS/);
+    expect(e.message).toContain(`import: "${id}"`);
+    const emb = await hooks.create(await checked({ name: "Embedded IDP" })).catch((x) => x);
+    expect(emb.message).toMatch(/name of the built-in Embedded identity provider/);
+  });
+
+  it("renders the VCF error model with nested errors, remediation and reference token", async () => {
+    // Bypass check to see what the server says about an invalid spec.
+    const inputs = await checked();
+    (inputs.ldap.sourceDetails as any).serverEndpoints = ["https://dc01:636"];
+    const e = await hooks.create(inputs).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.status).toBe(400);
+    expect(e.vendorCode).toBe("IDENTITY_PROVIDER_SPEC_INVALID");
+    expect(e.message).toMatch(/FIELD_INVALID: ldap\.sourceDetails\.serverEndpoints\[0\] must be ldap:\/\/host/);
+    expect(e.message).toMatch(/remediation: Correct the listed fields and retry/);
+    expect(e.message).toMatch(/reference token: [0-9A-F]{6} \(quote it to VMware support\)/);
+    expect(e.message).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
+  });
+
+  it("retries a GET answered 503 and a create whose connection dropped before processing", async () => {
+    const inputs = await checked();
+    vcf.emu.inject({ kind: "reset", method: "POST", path: /identity-providers$/ });
+    const { id, outs } = await hooks.create(inputs);
+    expect([...vcf.state.idps.values()].filter((p) => p.name === "corp-adfs")).toHaveLength(1);
+    vcf.emu.inject({ kind: "503", method: "GET" });
+    expect((await hooks.read(id, outs)).id).toBe(id);
+  });
+
+  it("a create whose answer was lost after processing is found by name, not duplicated", async () => {
+    const inputs = await checked();
+    vcf.emu.inject({ kind: "reset-after", method: "POST", path: /identity-providers$/ });
+    const { id } = await hooks.create(inputs);
+    expect([...vcf.state.idps.values()].filter((p) => p.name === "corp-adfs").map((p) => p.id)).toEqual([id]);
+  });
+});
+
+describe("long-running tasks", () => {
+  let t: VcfEmulator;
+  let conn: Record<string, unknown>;
+  beforeAll(async () => {
+    t = await startVcfEmulator({ asyncTasks: true, taskPolls: 3 });
+    conn = { host: t.host, username: t.username, password: t.password };
+  });
+  afterAll(() => t.stop());
+
+  it("waits for the add task, then reads the provider named in it", async () => {
+    const inputs = await checked({}, conn);
+    const { id, outs } = await hooks.create(inputs);
+    expect(t.state.idps.get(id)?.name).toBe("corp-adfs");
+    expect(outs.status).toBe("ACTIVE");
+    expect(t.emu.count({ method: "GET", path: /^\/v1\/tasks\// })).toBe(3);
+    const up = await hooks.update(id, outs, await checked({ name: "corp-adfs-2" }, conn));
+    expect(up.outs!.name).toBe("corp-adfs-2");
+    await hooks.delete(id, up.outs!);
+    expect(t.state.idps.has(id)).toBe(false);
+  });
+
+  it("reports a failed task with its error, remediation and reference token", async () => {
+    t.state.failNextTask = { errorCode: "IDP_VALIDATION_FAILED", message: "Unable to connect to ldaps://dc01.corp.example.com:636", remediationMessage: "Check that SDDC Manager reaches the LDAP server" };
+    const e = await hooks.create(await checked({ name: "failing" }, conn)).catch((x) => x);
+    expect(e).toBeInstanceOf(VcfTaskFailedError);
+    expect(e.message).toMatch(/task 'Add identity provider' \(.+\) ended FAILED/);
+    expect(e.message).toMatch(/IDP_VALIDATION_FAILED: Unable to connect/);
+    expect(e.message).toMatch(/remediation: Check that SDDC Manager reaches the LDAP server/);
+    expect(e.message).toMatch(/reference token: [0-9A-F]{6}/);
+  });
+
+  it("stops waiting after the bounded time and says how to proceed", async () => {
+    process.env.TRUSTPLANE_VCF_TASK_TIMEOUT_MS = "30";
+    const slow = await startVcfEmulator({ asyncTasks: true, taskPolls: 1000 });
+    try {
+      const e = await hooks.create(await checked({}, { host: slow.host, username: slow.username, password: slow.password })).catch((x) => x);
+      expect(e).toBeInstanceOf(VcfTaskTimeoutError);
+      expect(e.message).toMatch(/still running after .*pulumi refresh/);
+    } finally {
+      delete process.env.TRUSTPLANE_VCF_TASK_TIMEOUT_MS;
+      await slow.stop();
+    }
+  });
+});
+
+describe("tokens", () => {
+  it("an expired token is refreshed with the refresh token, once, however many calls saw the 401", async () => {
+    const t = await startVcfEmulator();
+    try {
+      const client = vcfClient({ host: t.host, username: t.username, password: t.password });
+      await client.list();
+      expect(t.state.logins).toBe(1);
+      t.expireAccessTokens();
+      const all = await Promise.all(Array.from({ length: 25 }, () => client.list()));
+      expect(all.every((l) => l.length === 1)).toBe(true);
+      expect(t.state.refreshes).toBe(1);
+      expect(t.state.logins).toBe(1);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("refreshes before expiry, so calls never meet a 401", async () => {
+    const t = await startVcfEmulator({ tokenLifetimeSeconds: 2 });
+    try {
+      const client = vcfClient({ host: t.host, username: t.username, password: t.password });
+      await client.list();
+      await new Promise((r) => setTimeout(r, 1100));
+      await Promise.all(Array.from({ length: 10 }, () => client.list()));
+      expect(t.state.refreshes).toBe(1);
+      expect(t.emu.requests.filter((r) => r.status === 401)).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("logs in again when the refresh token is refused too", async () => {
+    const t = await startVcfEmulator();
+    try {
+      const client = vcfClient({ host: t.host, username: t.username, password: t.password });
+      await client.list();
+      t.expireAccessTokens();
+      t.emu.inject({ kind: "409", path: /access-token\/refresh/ });
+      await client.list();
+      expect(t.state.logins).toBe(2);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("a wrong password fails with the VCF error and where to set the credentials", async () => {
+    const e = await vcfClient({ host: vcf.host, username: vcf.username, password: "wrong-password-123" }).list().catch((x) => x);
+    expect(e.message).toMatch(/HTTP 401 INVALID_CREDENTIALS/);
+    expect(e.message).toMatch(/VCF_USERNAME \/ VCF_PASSWORD/);
+    expect(e.message).not.toContain("wrong-password-123");
+  });
+
+  it("takes host and credentials from VCF_* variables, and names them when missing", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.VCF_HOST = vcf.host;
+      process.env.VCF_USERNAME = vcf.username;
+      process.env.VCF_PASSWORD = vcf.password;
+      expect((await vcfClient(undefined).list()).map((p) => p.type)).toContain("Embedded");
+      delete process.env.VCF_PASSWORD;
+      expect(() => vcfClient(undefined)).toThrow(ConfigError);
+      expect(() => vcfClient(undefined)).toThrow(/trustplane:vcfPassword.*VCF_PASSWORD/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe("private CA", () => {
+  let t: VcfEmulator;
+  let caFile: string;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vcf-ca-"));
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=sddc-manager.test",
+      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
+    ], { stdio: "ignore" });
+    caFile = path.join(dir, "cert.pem");
+    t = await startVcfEmulator({ tls: { key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), cert: fs.readFileSync(caFile, "utf8") } });
+  });
+  afterAll(() => t.stop());
+
+  it("refuses an SDDC Manager certificate from an unknown CA, saying to set the CA bundle", async () => {
+    const e = await vcfClient({ host: t.host, username: t.username, password: t.password }).list().catch((x) => x);
+    expect(e.message).toMatch(/caBundle|CA_BUNDLE/);
+  });
+
+  it("trusts it with the CA bundle (a file path or PEM text)", async () => {
+    expect(await vcfClient({ host: t.host, username: t.username, password: t.password, caBundle: caFile }).list()).toHaveLength(1);
+    const pem = fs.readFileSync(caFile, "utf8");
+    expect(await vcfClient({ host: t.host, username: t.username, password: t.password, caBundle: pem }).list()).toHaveLength(1);
+  });
+
+  it("skips verification only when insecureSkipTlsVerify is named", async () => {
+    expect(await vcfClient({ host: t.host, username: t.username, password: t.password, insecureSkipTlsVerify: true }).list()).toHaveLength(1);
+  });
+});
