@@ -173,9 +173,13 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     await host.stop();
   }
   const counts = Object.fromEntries(Object.keys(SYMBOL).map((k) => [k, steps.filter((s) => s.op === k).length])) as Record<StepOp, number>;
+  const PAST: Record<StepOp, string> = {
+    create: "created", update: "updated", replace: "replaced", delete: "deleted", import: "imported",
+    refresh: "refreshed with drift", "read-gone": "gone (deleted outside Pulumi)", same: "unchanged",
+  };
   const summary = (["create", "update", "replace", "delete", "import", "refresh", "read-gone", "same"] as StepOp[])
     .filter((k) => counts[k] > 0)
-    .map((k) => `${counts[k]} ${verb === "preview" && k !== "same" ? `to ${k}` : k === "same" ? "unchanged" : k + "d"}`.replace("deleted", "deleted").replace("createed", "created"));
+    .map((k) => `${counts[k]} ${verb === "preview" && k !== "same" ? `to ${k}` : PAST[k]}`);
   print(`Resources: ${summary.length ? summary.join(", ") : "no changes"}`);
   if (errors.length) {
     print(`Errors (${errors.length}):`);
@@ -248,9 +252,12 @@ async function deploy(
   const outputMod = require(require.resolve("@pulumi/pulumi/output", { paths: [programDir, __dirname] }));
   const isUnknown = (v: unknown) => outputMod.isUnknown(v);
 
+  // The stack config the program's `new pulumi.Config()` reads (the SDK caches it, so set it, not the env).
   const config = o.config ?? {};
-  process.env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value])));
-  process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(Object.entries(config).filter(([, v]) => v.secret).map(([k]) => k));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value])),
+    Object.entries(config).filter(([, v]) => v.secret).map(([k]) => k),
+  );
 
   const seen = new Set<string>();
   const next: ResourceState[] = [];

@@ -1,0 +1,33 @@
+/**
+ * One SCEP profile in Strata Cloud Manager, the way GlobalProtect's portal uses it.
+ *
+ * Credentials come from the stack config (`trustplane:scmClientId`, `trustplane:scmClientSecret`,
+ * `trustplane:scmTsgId`), so `dev` and `prod` differ only in Pulumi.<stack>.yaml.
+ *
+ * To adopt a profile that already exists, add the import option once, run `pulumi up`, then remove it:
+ *   new scm.ScepProfile("portal", { ...same inputs as the live profile... },
+ *     { import: "Mobile Users:::7e5c2b1a-0c1d-4b0e-9d6f-2f8f2c1e9a10" });   // or just the profile id
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { scm } from "trustplane";
+
+const config = new pulumi.Config();
+
+const portal = new scm.ScepProfile("portal", {
+  folder: config.get("folder") ?? "Mobile Users",
+  name: config.get("profileName") ?? "gp-portal-scep",
+  // The challenge is a secret: set it with `pulumi config set --secret scepChallenge ...`.
+  scepChallenge: { fixed: config.requireSecret("scepChallenge") },
+  caIdentityName: "Corp Issuing CA",
+  subject: "CN=$USERNAME",
+  algorithm: { rsa: { rsaNbits: 2048 } },
+  digest: config.get("digest") ?? "sha256",
+  certificateAttributes: { dnsname: "$HOSTNAME" },
+  useAsDigitalSignature: true,
+  useForKeyEncipherment: true,
+  scepUrl: config.require("scepUrl"),
+});
+
+export const profileId = portal.id;
+export const profileName = portal.name;
+export const digest = portal.digest;

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo [-- --stack prod] [--example <name>]`: an example program's whole life against
+ * the vendor emulators, offline, through the real dynamic-provider host: preview (the plan), up,
+ * a second preview that shows no changes, a config change and up (an update), a change made
+ * outside Pulumi and a refresh that sees it, destroy. Outputs are printed at each step; secrets
+ * never are.
+ *
+ * The emulators accept the credentials in the stack's own Pulumi.<stack>.yaml (decrypted with
+ * PULUMI_CONFIG_PASSPHRASE, `trustplane-demo` for the examples), and the demo points the
+ * endpoint settings at them, so dev and prod run against separate emulator instances.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { run, type ConfigValue } from "./driver";
+import { stackRunOptions } from "./cli";
+import { loadStackConfig } from "./stackconfig";
+
+const PKG_ROOT = path.resolve(__dirname, "..", "..");
+export const DEMO_PASSPHRASE = "trustplane-demo";
+
+type Config = Record<string, ConfigValue>;
+
+export interface StartedEmulator {
+  /** Config values that point the stack at this emulator. */
+  overrides: Config;
+  stop(): Promise<void>;
+  /** Makes a change "outside Pulumi" for the refresh step; returns what it did. */
+  drift?(): string | undefined;
+}
+
+function need(cfg: Config, key: string): string {
+  const v = cfg[key]?.value;
+  if (v === undefined) throw new Error(`the stack config has no ${key}`);
+  return v;
+}
+
+/** Per vendor: does this stack use it, and how to stand up its emulator for the stack's credentials. */
+export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: Config): Promise<StartedEmulator> }> = {
+  scm: {
+    uses: (cfg) => "trustplane:scmClientId" in cfg,
+    async start(cfg) {
+      const { startScmEmulator } = await import("../src/scm/emulator");
+      const e = await startScmEmulator({
+        clientId: need(cfg, "trustplane:scmClientId"),
+        clientSecret: need(cfg, "trustplane:scmClientSecret"),
+        tsgId: need(cfg, "trustplane:scmTsgId"),
+      });
+      return {
+        overrides: { "trustplane:scmTokenUrl": { value: e.tokenUrl }, "trustplane:scmApiUrl": { value: e.apiUrl } },
+        stop: () => e.stop(),
+        drift() {
+          const p = [...e.state.profiles.values()][0];
+          if (!p) return undefined;
+          p.digest = "sha1";
+          return `an administrator set SCEP profile '${p.name}' to digest sha1 in Strata Cloud Manager`;
+        },
+      };
+    },
+  },
+};
+
+/** The config change each example's demo makes for its update step. */
+const CHANGES: Record<string, { key: string; value: string }> = {
+  "scm-scep-profile": { key: "scm-scep-profile:digest", value: "sha512" },
+};
+
+export interface DemoOptions {
+  example: string;
+  stack: string;
+  out?: (line: string) => void;
+}
+
+export interface DemoResult {
+  ok: boolean;
+  stateFile: string;
+  steps: Array<{ title: string; ok: boolean; outputs: Record<string, unknown>; counts: Record<string, number>; errors: string[] }>;
+}
+
+export async function demo(o: DemoOptions): Promise<DemoResult> {
+  const out = o.out ?? ((l: string) => process.stdout.write(l + "\n"));
+  const projectDir = path.join(PKG_ROOT, "examples", o.example);
+  const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE ?? DEMO_PASSPHRASE;
+  const cfg = loadStackConfig(projectDir, o.stack, passphrase);
+  const started: StartedEmulator[] = [];
+  const stateFile = path.join(projectDir, ".trustplane", `demo-${o.stack}.json`);
+  fs.rmSync(stateFile, { force: true });
+  const result: DemoResult = { ok: true, stateFile, steps: [] };
+  try {
+    let overrides: Config = {};
+    for (const [vendor, e] of Object.entries(EMULATORS)) {
+      if (!e.uses(cfg)) continue;
+      const s = await e.start(cfg);
+      started.push(s);
+      overrides = { ...overrides, ...s.overrides };
+      out(`emulator: ${vendor} at ${Object.values(s.overrides)[0].value}`);
+    }
+    const step = async (title: string, verb: "preview" | "up" | "refresh" | "destroy", extra: Config = {}) => {
+      out("");
+      out(`=== ${title} ===`);
+      const r = await run(verb, stackRunOptions({ projectDir, stack: o.stack, passphrase, overrides: { ...overrides, ...extra }, stateFile, out }));
+      result.steps.push({ title, ok: r.ok, outputs: r.outputs, counts: r.counts, errors: r.errors });
+      if (!r.ok) result.ok = false;
+      return r;
+    };
+    await step("preview: the plan", "preview");
+    await step("up", "up");
+    await step("preview again: no changes expected", "preview");
+    const change = CHANGES[o.example];
+    const changed: Config = change ? { [change.key]: { value: change.value } } : {};
+    if (change) out(`\n$ pulumi config set ${change.key} ${change.value}`);
+    await step("up after the config change: an update", "up", changed);
+    for (const s of started) {
+      const what = s.drift?.();
+      if (what) out(`\n(outside Pulumi) ${what}`);
+    }
+    await step("refresh: the state catches up with the live objects", "refresh", changed);
+    await step("destroy", "destroy", changed);
+  } finally {
+    for (const s of started) await s.stop();
+  }
+  out("");
+  out(result.ok ? `demo finished: every step succeeded (${o.example}, stack ${o.stack})` : "demo finished with errors");
+  return result;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const val = (name: string, d: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] ? args[i + 1] : d;
+  };
+  const fallback = fs.existsSync(path.join(PKG_ROOT, "examples", "identity-platform")) ? "identity-platform" : "scm-scep-profile";
+  demo({ example: val("--example", fallback), stack: val("--stack", "dev") }).then(
+    (r) => process.exit(r.ok ? 0 : 1),
+    (e) => {
+      console.error(`demo failed: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
