@@ -6,9 +6,8 @@
  * stops declaring is sent as `null` (cleared), and delete clears the owned keys only.
  *
  * What is stored (the outputs): the checked inputs, plus `values` and `classifications` (the
- * owned keys' live values and their `_classifications`), `observedVia` (`GET` when the values come
- * from a read, `PATCH` when they are the answer of the last write: deployments that lack the GET,
- * whose refresh cannot see changes made elsewhere) and `adopted` (see read).
+ * owned keys' live values and their `_classifications`, from the last GET or, on deployments that
+ * lack the GET, the answer of the last PATCH) and `adopted` (see read).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown } from "../core/check";
@@ -31,8 +30,6 @@ export interface ProfilePropertiesOutputs extends ProfilePropertiesState {
   values: Record<string, string>;
   /** nevisIDM's `_classifications` of the owned keys that have any. */
   classifications: Record<string, string[]>;
-  /** Where `values` were last seen: a GET (read) or the answer of the last PATCH. */
-  observedVia: "GET" | "PATCH";
   /**
    * True from an import until the next update. An import cannot know which keys the program
    * declares (the engine reads with nothing but the id), so it takes every key the profile had;
@@ -70,8 +67,8 @@ function owned(live: WireProperties, keys: readonly string[]): Pick<ProfilePrope
   return { values, classifications };
 }
 
-function outputs(s: ProfilePropertiesState, live: WireProperties, via: "GET" | "PATCH", adopted = false): ProfilePropertiesOutputs {
-  return { ...s, ...owned(live, Object.keys(s.properties)), observedVia: via, adopted };
+function outputs(s: ProfilePropertiesState, live: WireProperties, adopted = false): ProfilePropertiesOutputs {
+  return { ...s, ...owned(live, Object.keys(s.properties)), adopted };
 }
 
 /** Keys whose declared value differs from the state's (an adopted state only knows live values). */
@@ -131,7 +128,7 @@ export const hooks = {
     // One PATCH, validated by nevisIDM as a whole: when it is refused nothing was written, so
     // there is nothing to keep in the stack.
     const live = await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(s.properties)).catch(explain);
-    return { id: idOf(s), outs: outputs(s, live, "PATCH") };
+    return { id: idOf(s), outs: outputs(s, live) };
   },
 
   /**
@@ -141,8 +138,8 @@ export const hooks = {
    * has (see `adopted`), so the program's keys match whichever subset it declares.
    *
    * Deployments without `GET …/properties` (it is inferred, not documented): the state keeps the
-   * last PATCH answer (`observedVia: "PATCH"`), the profile's existence is still checked, and an
-   * import is refused because there is nothing to read the values from.
+   * last PATCH answer as it is, so changes made elsewhere are not seen; the profile's existence is
+   * still checked, and an import is refused because there is nothing to read the values from.
    */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const imported = props.properties === undefined;
@@ -160,16 +157,15 @@ export const hooks = {
         );
       }
       if (!(await client.profileExists(target.clientExtId, target.profileExtId))) return { id: "", props: {} };
-      const kept = { ...props, observedVia: "PATCH" } as Props;
       const inputs = { clientExtId: old.clientExtId, profileExtId: old.profileExtId, properties: old.properties, ...connection };
-      return { id, props: kept, inputs };
+      return { id, props, inputs };
     }
     const live = got.properties;
     const keys = imported ? Object.keys(live.values) : Object.keys(old.properties);
     const properties = Object.fromEntries(keys.map((k) => [k, live.values[k] ?? ""]));
     const inputs = { ...target, properties, ...connection } as ProfilePropertiesState;
     const adopted = imported || props.adopted === true;
-    return { id: idOf(target), props: outputs(inputs, live, "GET", adopted) as unknown as Props, inputs };
+    return { id: idOf(target), props: outputs(inputs, live, adopted) as unknown as Props, inputs };
   },
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -182,11 +178,11 @@ export const hooks = {
       // state must hold the new settings and the keys the program declares.
       const keys = Object.keys(s.properties);
       const live: WireProperties = { values: o.values ?? {}, classifications: o.classifications ?? {} };
-      return { outs: { ...s, ...owned(live, keys), observedVia: o.observedVia ?? "PATCH", adopted: false } };
+      return { outs: { ...s, ...owned(live, keys), adopted: false } };
     }
     const client = nevisidmClient(s.connection);
     const live = await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(set, clear)).catch(explain);
-    return { outs: outputs(s, live, "PATCH") };
+    return { outs: outputs(s, live) };
   },
 
   async delete(_id: string, props: Props): Promise<void> {

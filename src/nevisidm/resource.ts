@@ -10,7 +10,7 @@
  * import, destroy leaves the values in place, because an import cannot tell which keys were the
  * program's. Deployments whose nevisIDM has no `GET …/profiles/{extId}/properties` (the GET is
  * inferred from sibling entities, not documented) cannot import, and refresh there keeps the
- * answer of the last PATCH (`observedVia: "PATCH"`), so changes made elsewhere are not seen.
+ * answer of the last PATCH, so changes made elsewhere are not seen.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "../core/stub";
@@ -21,7 +21,7 @@ import { SECRET_OUTPUTS, type ProfilePropertiesInputs } from "./schema";
 export type ProfilePropertiesArgs = Inputify<ProfilePropertiesInputs>;
 
 const OUTPUT_KEYS: (keyof ProfilePropertiesOutputs)[] = [
-  "clientExtId", "profileExtId", "properties", "connection", "values", "classifications", "observedVia", "adopted",
+  "clientExtId", "profileExtId", "properties", "connection", "values", "classifications", "adopted",
 ];
 
 export interface ProfileProperties extends Outputify<ProfilePropertiesOutputs> {}

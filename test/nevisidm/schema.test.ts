@@ -68,7 +68,7 @@ describe("nevisidm.ProfileProperties check", () => {
 });
 
 describe("nevisidm.ProfileProperties diff (offline)", () => {
-  const olds = { ...valid(), values: { employee_id: "4711", cost_center: "CC-1" }, classifications: {}, observedVia: "PATCH", adopted: false };
+  const olds = { ...valid(), values: { employee_id: "4711", cost_center: "CC-1" }, classifications: {}, adopted: false };
 
   it("shows no change for the same declared values", async () => {
     const d = await hooks.diff("acme/p-alice", olds, valid());
