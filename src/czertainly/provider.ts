@@ -59,7 +59,18 @@ function state(p: Props): ScepProfileState {
 }
 
 function outputs(s: ScepProfileState, live: WireDetail, unverified: string[] = []): ScepProfileOutputs {
-  return { ...s, enabled: live.enabled, ...computedFromWire(live), unverified };
+  return defined({ ...s, enabled: live.enabled, ...computedFromWire(live), unverified });
+}
+
+/** The engine's wire (protobuf Struct) has no `undefined`: absent keys are left out, at any depth. */
+function defined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(defined) as T;
+  if (v && typeof v === "object") {
+    const o: Props = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = defined(x);
+    return o as T;
+  }
+  return v;
 }
 
 /* ------------------------------ comparisons ------------------------------ */
@@ -235,7 +246,7 @@ export const hooks = {
     const reproduced: Props = { ...fromLive };
     for (const [k, v] of Object.entries(local)) if (v !== undefined) reproduced[k] = v;
     const unverified = imported ? IMPORT_UNVERIFIED : (((old as Partial<ScepProfileOutputs>).unverified ?? []) as string[]);
-    return { id: live.uuid, props: { ...reproduced, ...computedFromWire(live), unverified }, inputs: reproduced };
+    return { id: live.uuid, props: defined({ ...reproduced, ...computedFromWire(live), unverified }), inputs: defined(reproduced) };
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -260,7 +271,7 @@ export const hooks = {
       // Only program-local inputs changed (credentials, forceDelete): nothing to write, but the
       // state must hold them for the next read and the delete.
       const computed: ComputedOutputs = { uuid: o.uuid ?? id, scepUrl: o.scepUrl, raProfile: o.raProfile, caCertificate: o.caCertificate };
-      return { outs: { ...s, ...computed, unverified } };
+      return { outs: defined({ ...s, ...computed, unverified }) };
     }
     const live = await client.get(id);
     if (!live) throw new Error(`SCEP profile ${id} no longer exists in CZERTAINLY: run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again`);

@@ -1,0 +1,317 @@
+/**
+ * czertainly.ScepProfile end to end: programs run by the offline driver through the real
+ * dynamic-provider host (gRPC Configure/Check/Diff/Create/Read/Update/Delete), against the emulator.
+ */
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+
+const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
+// Each run spawns the dynamic-provider host, as the engine does.
+vi.setConfig({ testTimeout: 60_000 });
+
+let c: any;
+const challenge = canary("czertainly-challenge");
+const intuneKey = canary("czertainly-intune-key");
+const printed: string[] = [];
+const hostLogs: string[] = [];
+const errors: string[] = [];
+const stateFiles: string[] = [];
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  for (const k of ["TRUSTPLANE_MAX_RETRIES", "TRUSTPLANE_MIN_BACKOFF_MS", "TRUSTPLANE_MAX_BACKOFF_MS"]) savedEnv[k] = process.env[k];
+  // The host inherits these: a failing call fails fast instead of backing off for seconds.
+  process.env.TRUSTPLANE_MAX_RETRIES = "1";
+  process.env.TRUSTPLANE_MIN_BACKOFF_MS = "5";
+  process.env.TRUSTPLANE_MAX_BACKOFF_MS = "20";
+  c = await startCzertainlyEmulator();
+});
+afterAll(async () => {
+  for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
+  else process.env[k] = v;
+  await c.stop();
+});
+
+function config() {
+  return {
+    "trustplane:czertainlyUrl": { value: c.url },
+    "trustplane:czertainlyToken": { value: c.token, secret: true },
+  };
+}
+
+const profiles = () => [...c.state.profiles.values()] as any[];
+const byName = (n: string) => profiles().find((p) => p.name === n);
+
+async function run(verb: string, o: Record<string, unknown>) {
+  stateFiles.push(o.stateFile as string);
+  const r = await driver().run(verb as any, o as any);
+  hostLogs.push(...r.host.log);
+  errors.push(...r.errors);
+  return r;
+}
+
+interface Knobs {
+  description?: string;
+  renewalThreshold?: number;
+  enabled?: boolean;
+  serversName?: string;
+  forceDelete?: boolean;
+}
+
+function program(k: Knobs) {
+  return () => {
+    const pulumi = pulumiSdk();
+    const { czertainly } = trustplane();
+    const devices = new czertainly.ScepProfile("devices", {
+      name: "e2e-devices",
+      description: k.description ?? "SCEP for managed devices",
+      raProfileUuid: SEED.raProfileUuid,
+      issueCertificateAttributes: [{ ...SEED.issueAttribute, content: [{ data: "scep-ee" }] }],
+      caCertificateUuid: SEED.rsaCaUuid,
+      customAttributes: [{ ...SEED.profileCustomAttribute, content: [{ data: "dev" }] }],
+      renewalThreshold: k.renewalThreshold,
+      includeCaCertificate: true,
+      challengePassword: pulumi.secret(challenge),
+      enableIntune: true,
+      intuneTenant: "contoso.onmicrosoft.com",
+      intuneApplicationId: "e2e-app",
+      intuneApplicationKey: pulumi.secret(intuneKey),
+      enabled: k.enabled,
+      forceDelete: k.forceDelete,
+    });
+    const servers = new czertainly.ScepProfile("servers", {
+      name: k.serversName ?? "e2e-servers",
+      // Wired from the other profile's outputs: unknown during the first preview.
+      description: pulumi.interpolate`same CA as e2e-devices (${devices.caCertificate.apply((ca: any) => ca?.fingerprint)})`,
+      caCertificateUuid: devices.caCertificateUuid,
+      forceDelete: k.forceDelete,
+    });
+    return {
+      devicesUuid: devices.uuid,
+      scepUrl: devices.scepUrl,
+      caFingerprint: devices.caCertificate.apply((ca: any) => ca?.fingerprint),
+      caNotAfter: devices.caCertificate.apply((ca: any) => ca?.notAfter),
+      caSubject: devices.caCertificate.apply((ca: any) => ca?.subjectDn),
+      enabled: devices.enabled,
+      challenge: devices.challengePassword,
+      serversUuid: servers.uuid,
+    };
+  };
+}
+
+describe("czertainly.ScepProfile through the real dynamic-provider host", () => {
+  const fx = stackFixture();
+  const opts = (k: Knobs = {}) => ({
+    projectDir: fx.dir,
+    program: program(k),
+    project: "czertainly-e2e",
+    stack: "dev",
+    stateFile: fx.stateFile,
+    config: config(),
+    passphrase: "test-passphrase",
+    out: (l: string) => printed.push(l),
+  });
+
+  it("previews two creates without touching the API", async () => {
+    const before = c.emu.requests.length;
+    const r = await run("preview", opts());
+    expect(r.errors).toEqual([]);
+    expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["devices", "create"], ["servers", "create"]]);
+    expect(r.outputs.caFingerprint).toBe("(unknown)");
+    expect(c.emu.requests.length).toBe(before);
+    expect(fs.existsSync(fx.stateFile)).toBe(false);
+  });
+
+  it("creates both enabled, exposes the CA certificate and SCEP URL, and a second preview shows no changes", async () => {
+    const up = await run("up", opts());
+    expect(up.errors).toEqual([]);
+    expect(up.counts.create).toBe(2);
+    const devices = byName("e2e-devices");
+    expect(devices).toMatchObject({ enabled: true, challengePassword: challenge, intuneApplicationKey: intuneKey, renewalThreshold: undefined });
+    expect(byName("e2e-servers").enabled).toBe(true);
+    const ca = c.state.certificates.get(SEED.rsaCaUuid).dto;
+    expect(up.outputs).toMatchObject({
+      devicesUuid: devices.uuid,
+      scepUrl: `${c.url}/v1/protocols/scep/e2e-devices/pkiclient.exe`,
+      caFingerprint: ca.fingerprint,
+      caNotAfter: ca.notAfter,
+      caSubject: ca.subjectDn,
+      enabled: true,
+      challenge: "[secret]",
+    });
+    expect(byName("e2e-servers").description).toBe(`same CA as e2e-devices (${ca.fingerprint})`);
+    const again = await run("preview", opts());
+    expect(again.errors).toEqual([]);
+    expect(again.steps.map((s: any) => s.op)).toEqual(["same", "same"]);
+  });
+
+  it("updates in place with a full PUT that keeps the secrets", async () => {
+    const n = c.emu.requests.length;
+    const r = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update", changed: ["description", "renewalThreshold"] });
+    expect(r.steps.find((s: any) => s.name === "servers")).toMatchObject({ op: "same" });
+    const puts = c.emu.requests.slice(n).filter((x: any) => x.method === "PUT");
+    expect(puts).toHaveLength(1);
+    expect(byName("e2e-devices")).toMatchObject({ description: "edited", renewalThreshold: 21, challengePassword: challenge, intuneApplicationKey: intuneKey, enableIntune: true });
+  });
+
+  it("disables and enables again following `enabled`", async () => {
+    const off = await run("up", opts({ description: "edited", renewalThreshold: 21, enabled: false }));
+    expect(off.errors).toEqual([]);
+    expect(off.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update", changed: ["enabled"] });
+    expect(byName("e2e-devices").enabled).toBe(false);
+    expect(off.outputs.enabled).toBe(false);
+    const on = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
+    expect(on.errors).toEqual([]);
+    expect(byName("e2e-devices").enabled).toBe(true);
+  });
+
+  it("refresh picks up drift made outside Pulumi, and the next up puts it back", async () => {
+    const d = byName("e2e-devices");
+    d.description = "changed in the UI";
+    d.enabled = false;
+    d.renewalThreshold = 0;
+    const r = await run("refresh", opts());
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "refresh", changed: expect.arrayContaining(["description", "enabled", "renewalThreshold"]) });
+    const p = await run("preview", opts({ description: "edited", renewalThreshold: 21 }));
+    expect(p.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update" });
+    const up = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
+    expect(up.errors).toEqual([]);
+    expect(byName("e2e-devices")).toMatchObject({ description: "edited", enabled: true, renewalThreshold: 21, challengePassword: challenge });
+  });
+
+  it("replaces on rename, creating the new profile before the old one goes", async () => {
+    const oldUuid = byName("e2e-servers").uuid;
+    const r = await run("up", opts({ description: "edited", renewalThreshold: 21, serversName: "e2e-servers-v2" }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "servers")).toMatchObject({ op: "replace", changed: ["name"] });
+    expect(c.state.profiles.has(oldUuid)).toBe(false);
+    expect(byName("e2e-servers-v2")).toMatchObject({ enabled: true });
+    expect(profiles()).toHaveLength(2);
+    expect(r.outputs.serversUuid).toBe(byName("e2e-servers-v2").uuid);
+  });
+
+  it("refuses to destroy a profile RA profiles still use, naming them; forceDelete then detaches and deletes", async () => {
+    const devices = byName("e2e-devices");
+    const act = await fetch(`${c.url}/v1/authorities/${SEED.authorityUuid}/raProfiles/${SEED.raProfile2Uuid}/protocols/scep/activate/${devices.uuid}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ issueCertificateAttributes: [] }),
+    });
+    expect(act.status).toBe(200);
+    const k = { description: "edited", renewalThreshold: 21, serversName: "e2e-servers-v2" };
+    const refused = await run("destroy", opts(k));
+    expect(refused.ok).toBe(false);
+    const msg = refused.errors.join("\n");
+    expect(msg).toContain(`RA profile '${SEED.raProfile2Name}' has SCEP activated with SCEP profile 'e2e-devices'`);
+    expect(msg).toContain("forceDelete: true");
+    expect(c.state.profiles.has(devices.uuid)).toBe(true);
+    expect(readState(fx.stateFile).resources.map((r: any) => r.name)).toEqual(["devices"]);
+
+    const set = await run("up", opts({ ...k, forceDelete: true }));
+    expect(set.errors).toEqual([]);
+    const destroyed = await run("destroy", opts({ ...k, forceDelete: true }));
+    expect(destroyed.errors).toEqual([]);
+    expect(profiles()).toHaveLength(0);
+    expect(c.state.raProfiles.get(SEED.raProfile2Uuid).scepProfileUuid).toBeUndefined();
+    expect(readState(fx.stateFile).resources).toEqual([]);
+  });
+});
+
+describe("czertainly.ScepProfile partial create and import", () => {
+  const single = (importId?: string) => () => {
+    const pulumi = pulumiSdk();
+    const { czertainly } = trustplane();
+    const p = new czertainly.ScepProfile(
+      "legacy",
+      {
+        name: "e2e-legacy",
+        caCertificateUuid: SEED.ecdsaCaUuid,
+        includeCaCertificateChain: true,
+        renewalThreshold: 10,
+        challengePassword: pulumi.secret(challenge),
+      },
+      importId ? { import: importId } : undefined,
+    );
+    return { uuid: p.uuid, enabled: p.enabled, unverified: p.unverified };
+  };
+  const opts = (stateFile: string, dir: string, program: () => unknown) => ({
+    projectDir: dir,
+    program,
+    project: "czertainly-e2e",
+    stack: "prod",
+    stateFile,
+    config: config(),
+    passphrase: "test-passphrase",
+    out: (l: string) => printed.push(l),
+  });
+
+  it("keeps a profile whose enable failed in the state, never orphaned, and the next up finishes it", async () => {
+    const fx = stackFixture();
+    c.emu.inject({ kind: "503", method: "PATCH", path: /\/enable$/, times: 5 });
+    const r = await run("up", opts(fx.stateFile, fx.dir, single()));
+    expect(r.ok).toBe(false);
+    expect(r.errors.join("\n")).toMatch(/create partially failed: .*SCEP profile 'e2e-legacy' was created but enabling it failed/s);
+    const made = byName("e2e-legacy");
+    expect(made.enabled).toBe(false);
+    const st = readState(fx.stateFile).resources;
+    expect(st.map((x: any) => x.id)).toEqual([made.uuid]);
+    c.emu.clearFaults();
+    const again = await run("up", opts(fx.stateFile, fx.dir, single()));
+    expect(again.errors).toEqual([]);
+    expect(again.steps).toMatchObject([{ name: "legacy", op: "update" }]);
+    expect(profiles()).toHaveLength(1);
+    expect(byName("e2e-legacy").enabled).toBe(true);
+    const destroyed = await run("destroy", opts(fx.stateFile, fx.dir, single()));
+    expect(destroyed.errors).toEqual([]);
+    expect(profiles()).toHaveLength(0);
+  });
+
+  it("imports an existing profile by uuid with no diff, secrets taken as declared", async () => {
+    const res = await fetch(`${c.url}/v1/scepProfiles`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "e2e-legacy", caCertificateUuid: SEED.ecdsaCaUuid, issueCertificateAttributes: [], includeCaCertificateChain: true, renewalThreshold: 10, challengePassword: challenge }),
+    });
+    const created = await res.json();
+    await fetch(`${c.url}/v1/scepProfiles/${created.uuid}/enable`, { method: "PATCH", headers: { authorization: `Bearer ${c.token}` } });
+    const fx = stackFixture();
+    const r = await run("up", opts(fx.stateFile, fx.dir, single(created.uuid)));
+    expect(r.errors).toEqual([]);
+    expect(r.steps).toMatchObject([{ op: "import", name: "legacy" }]);
+    expect(r.outputs).toMatchObject({ uuid: created.uuid, enabled: true });
+    expect(r.rawOutputs.unverified).toEqual(["challengePassword", "intuneApplicationKey", "connection", "forceDelete"]);
+    const after = await run("preview", opts(fx.stateFile, fx.dir, single(created.uuid)));
+    expect(after.steps).toMatchObject([{ op: "same" }]);
+
+    // A program that disagrees with the live object is refused, naming the property.
+    const fx2 = stackFixture();
+    const wrong = await run("up", opts(fx2.stateFile, fx2.dir, () => {
+      const { czertainly } = trustplane();
+      new czertainly.ScepProfile("legacy", { name: "e2e-legacy", caCertificateUuid: SEED.ecdsaCaUuid, renewalThreshold: 10 }, { import: created.uuid });
+      return {};
+    }));
+    expect(wrong.errors.join("\n")).toMatch(/inputs to import do not match the existing resource: \[.*includeCaCertificateChain.*\]/);
+    await run("destroy", opts(fx.stateFile, fx.dir, single(created.uuid)));
+    expect(profiles()).toHaveLength(0);
+  });
+});
+
+describe("czertainly secrets", () => {
+  it("never shows the challenge password, the Intune key or the token in state files, plans, host logs or errors", () => {
+    const states = [...new Set(stateFiles)].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8"));
+    expect(states.length).toBeGreaterThan(2);
+    // The scan looks where the failures were too: the refused destroy and the partial create.
+    expect(errors.join("\n")).toContain("forceDelete");
+    const hits = findCanaries([challenge, intuneKey, c.token], {
+      state: states.join("\n"),
+      printed: printed.join("\n"),
+      host: hostLogs.join("\n"),
+      errors: errors.join("\n"),
+    });
+    expect(hits).toEqual([]);
+  });
+});
