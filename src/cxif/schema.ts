@@ -234,5 +234,7 @@ export function toWire(a: Omit<LiveConfiguration, "configurationId">): WireConfi
 
 /** The API's answer → program spelling with the schema's defaults filled. */
 export function fromWire(w: unknown): LiveConfiguration {
-  return z.decode(wireConfiguration, w as WireConfiguration);
+  // Absent optional fields come out of the codec as undefined keys; the engine's protobuf Struct
+  // cannot carry undefined, so they are dropped here.
+  return JSON.parse(JSON.stringify(z.decode(wireConfiguration, w as WireConfiguration))) as LiveConfiguration;
 }

@@ -1,0 +1,314 @@
+/**
+ * The provider's hooks against the CXIF emulator, in process: what the API received and what the
+ * hooks return, for each lifecycle call and each documented failure.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { tokenCache } from "../../src/core/auth";
+import { ApiError, PartialCreateError } from "../../src/core/errors";
+import { cxifClient } from "../../src/cxif/client";
+import { hooks } from "../../src/cxif/provider";
+import { startCxifEmulator, type CxifEmulator } from "../../src/cxif/emulator";
+
+const URN = "urn:scim:schemas:extension:custom:1.0:User";
+let cx: CxifEmulator;
+let connection: Record<string, string>;
+
+beforeAll(async () => {
+  process.env.TRUSTPLANE_MIN_BACKOFF_MS = "5";
+  process.env.TRUSTPLANE_MAX_BACKOFF_MS = "20";
+  cx = await startCxifEmulator();
+  connection = { host: cx.url, tokenUrl: cx.tokenUrl, clientId: cx.clientId, clientSecret: cx.clientSecret };
+});
+afterAll(() => cx.stop());
+beforeEach(() => {
+  cx.emu.clearFaults();
+  cx.state.configurations.clear();
+  cx.emu.requests.length = 0;
+});
+
+const api = (method?: string) => cx.emu.requests.filter((r) => r.path.startsWith("/admin/") && (!method || r.method === method));
+
+async function checked(extra: Record<string, unknown> = {}) {
+  const r = await hooks.check({}, {
+    targetConnectionDescriptorName: "oci-iam-scim",
+    profiles: {
+      subscriber: {
+        groupAssignment: ["oracleGroup"],
+        scimRfc7643Mapping: { name: "SWALLOW" },
+        scimCustomAttrMapping: {
+          [URN]: [
+            { attributeName: "pass-through-attr" },
+            { attributeName: "mapped-attr", attributeType: "DATETIMESTRING", required: true, mode: "MAP", targetAttributeName: "foo-target" },
+          ],
+        },
+      },
+    },
+    connection,
+    ...extra,
+  });
+  expect(r.failures).toEqual([]);
+  return r.inputs as Record<string, any>;
+}
+
+describe("cxif.ScimConfiguration against the CXIF admin API", () => {
+  it("creates with a kebab-case body and keeps the server's id, namespace and href", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const [post] = api("POST");
+    expect(post.path).toBe("/admin/scimConfigurations");
+    expect(post.body).toEqual({
+      "target-connection-descriptor-name": "oci-iam-scim",
+      profiles: {
+        subscriber: {
+          "group-assignment": ["oracleGroup"],
+          "scim-rfc7643-mapping": { name: "SWALLOW" },
+          "scim-custom-attr-mapping": {
+            [URN]: [
+              { "attribute-name": "pass-through-attr", "attribute-type": "STRING", mode: "FORWARD", required: false },
+              { "attribute-name": "mapped-attr", "attribute-type": "DATETIMESTRING", mode: "MAP", required: true, "target-attribute-name": "foo-target" },
+            ],
+          },
+        },
+      },
+    });
+    expect(id).toMatch(/^[a-z0-9]{16}$/);
+    expect(outs).toMatchObject({
+      configurationId: id,
+      targetConnectionDescriptorName: "oci-iam-scim",
+      targetConnectionDescriptorNamespace: "dx-prod",
+      targetConnectionDescriptorHref: "/connectionDescriptors/oci-iam-scim",
+      profiles: inputs.profiles,
+    });
+  });
+
+  it("authenticates with client credentials and the framework scope, once for many calls", async () => {
+    tokenCache.clear();
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    await hooks.read(id, outs);
+    await hooks.read(id, outs);
+    const tokenCalls = cx.emu.requests.filter((r) => r.path === "/oauth2/v1/token");
+    expect(tokenCalls).toHaveLength(1);
+    const form = new URLSearchParams(tokenCalls[0].body as string);
+    expect(form.get("grant_type")).toBe("client_credentials");
+    expect(form.get("scope")).toBe(`${cx.url}/urn:opc:resource:consumer::all`);
+    expect(tokenCalls[0].headers.authorization).toMatch(/^Basic /);
+    expect(api().every((r) => /^Bearer /.test(String(r.headers.authorization)))).toBe(true);
+  });
+
+  it("reads the live configuration back as the inputs that produced it, so refresh shows no drift", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const read = await hooks.read(id, outs);
+    expect(read.id).toBe(id);
+    expect(read.props).toEqual(outs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("imports by configuration id with no diff against a program that leaves the namespace to the server", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    const read = await hooks.read(id, { connection });
+    expect(read.inputs).toMatchObject({ targetConnectionDescriptorName: "oci-iam-scim", targetConnectionDescriptorNamespace: "dx-prod", profiles: inputs.profiles });
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("updates one mapping with a full PUT that keeps the namespace the server chose", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const news = await checked({
+      profiles: { ...inputs.profiles, subscriber: { ...inputs.profiles.subscriber, scimRfc7643Mapping: { name: "FORWARD" } } },
+    });
+    expect(await hooks.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await hooks.update(id, outs, news);
+    const [put] = api("PUT");
+    expect(put.path).toBe(`/admin/scimConfigurations/${id}`);
+    expect(put.body).toMatchObject({
+      "target-connection-descriptor-name": "oci-iam-scim",
+      "target-connection-descriptor-namespace": "dx-prod",
+      profiles: { subscriber: { "scim-rfc7643-mapping": { name: "FORWARD" }, "group-assignment": ["oracleGroup"] } },
+    });
+    expect((put.body as any).profiles.subscriber["scim-custom-attr-mapping"][URN]).toHaveLength(2);
+    expect(u.outs?.profiles.subscriber.scimRfc7643Mapping).toEqual({ name: "FORWARD" });
+    expect(cx.state.configurations.get(id)!.profiles.subscriber["scim-rfc7643-mapping"]).toEqual({ name: "FORWARD" });
+  });
+
+  it("sends nothing when only the connection changed, but keeps the new one for later calls", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const news = await checked({ connection: { ...connection, scope: `${cx.url}/urn:opc:resource:consumer::all` } });
+    const u = await hooks.update(id, outs, news);
+    expect(api("PUT")).toHaveLength(0);
+    expect(u.outs?.connection.scope).toBe(`${cx.url}/urn:opc:resource:consumer::all`);
+    expect(u.outs?.targetConnectionDescriptorHref).toBe(outs.targetConnectionDescriptorHref);
+  });
+
+  it("treats a configuration deleted outside Pulumi as gone on refresh, and a 404 on delete as done", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    await hooks.delete(id, outs);
+    expect(cx.state.configurations.size).toBe(0);
+    expect((await hooks.read(id, outs)).id).toBe("");
+    await expect(hooks.delete(id, outs)).resolves.toBeUndefined();
+    expect(api("DELETE").map((r) => r.status)).toEqual([204, 404]);
+  });
+
+  it("shows a mapping changed outside Pulumi as drift after refresh", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    cx.state.configurations.get(id)!.profiles.subscriber["scim-custom-attr-mapping"]![URN][0].mode = "SWALLOW";
+    const read = await hooks.read(id, outs);
+    expect(read.props?.profiles.subscriber.scimCustomAttrMapping[URN][0].mode).toBe("SWALLOW");
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(true);
+  });
+
+  it("explains a second configuration for the same descriptor with the existing id and how to adopt it", async () => {
+    const inputs = await checked();
+    const first = await hooks.create(inputs);
+    const err = await hooks.create(inputs).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(409);
+    expect(err.message).toContain("HTTP 409 CONFLICT: Conflict");
+    expect(err.message).toContain(`adopt it with the resource option \`import: "${first.id}"\``);
+  });
+
+  it("renders the TM Forum error readably: status, code, reason, each problem, the reference", async () => {
+    // The schema refuses these before any request; the raw client shows what the API answers.
+    const err = await cxifClient(connection)
+      .create({
+        "target-connection-descriptor-name": "oci-iam-scim",
+        profiles: {
+          subscriber: {
+            "scim-rfc7643-mapping": { emails: "DROP" },
+            "scim-custom-attr-mapping": { [URN]: [{ "attribute-name": "a", mode: "MAP" }] },
+          },
+        },
+      } as any)
+      .catch((e) => e);
+    expect(err.status).toBe(400);
+    expect(err.vendorCode).toBe("INVALID_REQUEST");
+    const lines = err.message.split("\n");
+    expect(lines[0]).toBe(`CX Industries Framework API POST ${cx.url}/admin/scimConfigurations failed: HTTP 400 INVALID_REQUEST: Bad Request`);
+    expect(lines).toContain(`  - profiles["subscriber"].scim-rfc7643-mapping["emails"]: must be one of FORWARD, SWALLOW`);
+    expect(lines).toContain(`  - profiles["subscriber"].scim-custom-attr-mapping["${URN}"][0].target-attribute-name: required when mode is MAP`);
+    expect(err.message).toMatch(/remediation: see https:\/\/docs\.oracle\.com\/.*cxif-rest-api\//);
+    expect(err.message).not.toContain(cx.clientSecret);
+  });
+
+  it("refuses to send what the schema refuses, even when check was skipped", async () => {
+    const bad = structuredClone(await checked());
+    bad.profiles.subscriber.scimRfc7643Mapping.emails = "DROP";
+    await expect(hooks.create(bad)).rejects.toThrow(/FORWARD, SWALLOW/);
+    expect(api("POST")).toHaveLength(0);
+  });
+
+  it("says what to do when the token endpoint refuses the client", async () => {
+    tokenCache.clear();
+    const inputs = await checked({ connection: { ...connection, clientSecret: "not-the-secret" } });
+    const err = await hooks.create(inputs).catch((e) => e);
+    expect(err.message).toContain("OCI IAM identity domain API POST");
+    expect(err.message).toContain("HTTP 401 invalid_client: Client authentication failed.");
+    expect(err.message).toContain("check CXIF_CLIENT_ID / CXIF_CLIENT_SECRET");
+    expect(err.message).not.toContain("not-the-secret");
+  });
+
+  it("says which scope to request when the token may not administer (403)", async () => {
+    tokenCache.clear();
+    const inputs = await checked({ connection: { ...connection, scope: cx.selfServiceScope } });
+    const err = await hooks.create(inputs).catch((e) => e);
+    expect(err.status).toBe(403);
+    expect(err.message).toContain("urn:opc:resource:consumer::all (CXIF_SCOPE)");
+    expect(cx.state.configurations.size).toBe(0);
+  });
+
+  it("fetches a new token once when the framework says the token expired", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    cx.emu.inject({ kind: "token-expired" });
+    const before = cx.tokens.issued;
+    expect((await hooks.read(id, outs)).id).toBe(id);
+    expect(cx.tokens.issued).toBe(before + 1);
+  });
+
+  it("retries reads through 429 and 503 and honours Retry-After", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    cx.emu.inject({ kind: "429", method: "GET", retryAfterSeconds: 0 });
+    cx.emu.inject({ kind: "503", method: "GET" });
+    expect((await hooks.read(id, outs)).id).toBe(id);
+    expect(api("GET").map((r) => r.status)).toEqual([429, 503, 200]);
+  });
+
+  it("creates exactly once when the answer to the POST is lost: it finds the configuration by its descriptor", async () => {
+    const inputs = await checked();
+    cx.emu.inject({ kind: "reset-after", method: "POST", path: /^\/admin\// });
+    const { id } = await hooks.create(inputs);
+    expect(cx.state.configurations.size).toBe(1);
+    expect(cx.state.configurations.has(id)).toBe(true);
+    expect(api("POST")).toHaveLength(1);
+  });
+
+  it("posts again when the POST never reached the server", async () => {
+    const inputs = await checked();
+    cx.emu.inject({ kind: "reset", method: "POST", path: /^\/admin\// });
+    const { id } = await hooks.create(inputs);
+    expect(cx.state.configurations.has(id)).toBe(true);
+    expect(api("POST").map((r) => r.status)).toEqual([-1, 201]);
+  });
+
+  it("keeps an object whose read-back failed in the stack (id and properties on the error)", async () => {
+    const inputs = await checked();
+    // An API that answers a create with only a Location: the provider reads it back, and that read fails.
+    const original = cx.emu["route" as keyof typeof cx.emu] as any;
+    (cx.emu as any).route = async (req: any, emu: any) => {
+      const r = await original(req, emu);
+      if (req.method === "POST" && r.status === 201) return { status: 201, headers: r.headers };
+      return r;
+    };
+    cx.emu.inject({ kind: "404", method: "GET", path: /^\/admin\//, times: 10 });
+    try {
+      const err = await hooks.create(inputs).catch((e) => e);
+      expect(err).toBeInstanceOf(PartialCreateError);
+      expect(cx.state.configurations.has(err.id)).toBe(true);
+      expect(err.properties).toMatchObject({ configurationId: err.id, targetConnectionDescriptorName: "oci-iam-scim" });
+      expect(err.message).toContain("created but could not be read back");
+    } finally {
+      (cx.emu as any).route = original;
+    }
+  });
+
+  it("says which setting is missing and how to set it", async () => {
+    const saved = process.env.CXIF_CLIENT_ID;
+    delete process.env.CXIF_CLIENT_ID;
+    try {
+      const inputs = await checked({ connection: { ...connection, clientId: "" } });
+      await expect(hooks.create(inputs)).rejects.toThrow(/clientId is not set: set connection.clientId .*trustplane:cxifClientId.*CXIF_CLIENT_ID/);
+    } finally {
+      if (saved !== undefined) process.env.CXIF_CLIENT_ID = saved;
+    }
+  });
+
+  it("takes the host, token URL and credentials from the CXIF_* environment variables", async () => {
+    const env = { CXIF_HOST: cx.url, CXIF_TOKEN_URL: cx.tokenUrl, CXIF_CLIENT_ID: cx.clientId, CXIF_CLIENT_SECRET: cx.clientSecret, CXIF_SCOPE: cx.scope };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      const inputs = await checked({ connection: undefined });
+      const { id } = await hooks.create(inputs);
+      expect(cx.state.configurations.has(id)).toBe(true);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("round-trips profile names and URNs with '/' and '~' unchanged", async () => {
+    const inputs = await checked({
+      profiles: { "partners/emea~eu": { scimCustomAttrMapping: { "urn:acme:2.0/User~v2": [{ attributeName: "tier", mode: "MAP", targetAttributeName: "x" }] } } },
+    });
+    const { id, outs } = await hooks.create(inputs);
+    expect(Object.keys(cx.state.configurations.get(id)!.profiles)).toEqual(["partners/emea~eu"]);
+    const read = await hooks.read(id, outs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+});
