@@ -68,6 +68,12 @@ export interface CxifEmulatorOptions extends EmulatorOptions {
   defaultNamespace?: string;
   /** Configurations present at start, in wire form; ids are kept. */
   seed?: WireScimConfiguration[];
+  /**
+   * How a create answers. The create operation is inferred (ref §3.2): its siblings answer 201
+   * with the object, but an answer carrying only `Location` is as plausible, and a client must
+   * cope with both. Default "object".
+   */
+  createAnswer?: "object" | "location";
 }
 
 export interface CxifEmulatorState {
@@ -454,7 +460,9 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
         if (bad) return bad;
         if (isObject(req.body) && req.body.id !== undefined) return tmfError(400, "id: assigned by the server; leave it out of a create");
         const id = newId();
-        return write(id, req.body, 201, { location: `${CONFIGS_PATH}/${id}` });
+        const created = write(id, req.body, 201, { location: `${CONFIGS_PATH}/${id}` });
+        if (created.status === 201 && opts.createAnswer === "location") delete created.body;
+        return created;
       }
       return tmfError(405, `${req.method} is not supported on ${CONFIGS_PATH}`);
     }

@@ -256,24 +256,31 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     expect(api("POST").map((r) => r.status)).toEqual([-1, 201]);
   });
 
-  it("keeps an object whose read-back failed in the stack (id and properties on the error)", async () => {
-    const inputs = await checked();
-    // An API that answers a create with only a Location: the provider reads it back, and that read fails.
-    const original = cx.emu["route" as keyof typeof cx.emu] as any;
-    (cx.emu as any).route = async (req: any, emu: any) => {
-      const r = await original(req, emu);
-      if (req.method === "POST" && r.status === 201) return { status: 201, headers: r.headers };
-      return r;
-    };
-    cx.emu.inject({ kind: "404", method: "GET", path: /^\/admin\//, times: 10 });
+  it("reads back a create answered with only a Location", async () => {
+    const bare = await startCxifEmulator({ createAnswer: "location" });
     try {
+      const inputs = await checked({ connection: { host: bare.url, tokenUrl: bare.tokenUrl, clientId: bare.clientId, clientSecret: bare.clientSecret } });
+      const { id, outs } = await hooks.create(inputs);
+      expect(bare.state.configurations.has(id)).toBe(true);
+      expect(outs.targetConnectionDescriptorNamespace).toBe("dx-prod");
+      expect(bare.emu.requests.filter((r) => r.path.startsWith("/admin/")).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 201", "GET 200"]);
+    } finally {
+      await bare.stop();
+    }
+  });
+
+  it("keeps an object whose read-back failed in the stack (id and properties on the error)", async () => {
+    const bare = await startCxifEmulator({ createAnswer: "location" });
+    try {
+      const inputs = await checked({ connection: { host: bare.url, tokenUrl: bare.tokenUrl, clientId: bare.clientId, clientSecret: bare.clientSecret } });
+      bare.emu.inject({ kind: "404", method: "GET", path: /^\/admin\//, times: 10 });
       const err = await hooks.create(inputs).catch((e) => e);
       expect(err).toBeInstanceOf(PartialCreateError);
-      expect(cx.state.configurations.has(err.id)).toBe(true);
+      expect(bare.state.configurations.has(err.id)).toBe(true);
       expect(err.properties).toMatchObject({ configurationId: err.id, targetConnectionDescriptorName: "oci-iam-scim" });
       expect(err.message).toContain("created but could not be read back");
     } finally {
-      (cx.emu as any).route = original;
+      await bare.stop();
     }
   });
 

@@ -205,6 +205,28 @@ describe("CXIF emulator: create, read, replace, delete", () => {
     expect((await call("POST", "/admin/scimConfigurations", { ...vendorExample(), "target-connection-descriptor-namespace": "dx-dev" })).status).toBe(201);
   });
 
+  it("can answer a create with only a Location, the other plausible shape of the inferred create", async () => {
+    const bare = await startCxifEmulator({ createAnswer: "location" });
+    try {
+      const t = await fetch(bare.tokenUrl, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${bare.clientId}:${bare.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: bare.scope }).toString(),
+      }).then((r) => r.json() as any);
+      const res = await fetch(`${bare.url}/admin/scimConfigurations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${t.access_token}`, "content-type": "application/json" },
+        body: JSON.stringify(vendorExample()),
+      });
+      expect(res.status).toBe(201);
+      expect(await res.text()).toBe("");
+      const id = res.headers.get("location")!.split("/").pop()!;
+      expect(bare.state.configurations.get(id)?.["target-connection-descriptor-href"]).toBe("/connectionDescriptors/flytxtjmbfz");
+    } finally {
+      await bare.stop();
+    }
+  });
+
   it("starts with seeded configurations, ids kept", async () => {
     const seeded = await startCxifEmulator({
       seed: [{ id: "seeded0000000001", "target-connection-descriptor-name": "a", "target-connection-descriptor-namespace": "n", "target-connection-descriptor-href": "/connectionDescriptors/a", profiles: {} }],
