@@ -343,6 +343,32 @@ describe("delete", () => {
   });
 });
 
+describe("an unreliable network", () => {
+  it("rides out 429 with Retry-After, 5xx bursts and dropped connections on every call of a lifecycle, without duplicates", async () => {
+    const inputs = await checked(full);
+    c.emu.inject({ kind: "503", method: "POST", path: /scepProfiles$/ });
+    c.emu.inject({ kind: "429", method: "PATCH", retryAfterSeconds: 0 });
+    c.emu.inject({ kind: "reset", method: "GET" });
+    const { id, outs } = await hooks.create(inputs);
+    expect(c.state.profiles.size).toBe(1);
+    c.emu.inject({ kind: "502", method: "PUT" });
+    c.emu.inject({ kind: "504", method: "GET" });
+    const { outs: after } = await hooks.update(id, outs!, await checked({ ...full, description: "again" }));
+    expect(after!.description).toBe("again");
+    c.emu.inject({ kind: "503", method: "DELETE", times: 2 });
+    await hooks.delete(id, after!);
+    expect(c.state.profiles.size).toBe(0);
+  });
+
+  it("reports a token that expires mid-run as a 401 with what to do (a static token cannot be refreshed)", async () => {
+    const { id, outs } = await hooks.create(await checked());
+    c.emu.inject({ kind: "token-expired" });
+    const e = await hooks.read(id, outs!).catch((x) => x);
+    expect(e.status).toBe(401);
+    expect(e.message).toContain("CZERTAINLY_TOKEN");
+  });
+});
+
 describe("credentials", () => {
   it("says what to set when the URL or credentials are missing", async () => {
     const e1 = await hooks.create(await checked({ connection: { token: "t" } })).catch((x) => x);

@@ -300,6 +300,51 @@ describe("czertainly.ScepProfile partial create and import", () => {
   });
 });
 
+describe("czertainly.ScepProfile with secret attribute content", () => {
+  it("keeps an attribute list that carries a `secret` content secret in the outputs and the state", async () => {
+    const defUuid = "2a3b4c5d-6e7f-4081-9203-b4c5d6e7f8ee";
+    c.state.attributeDefinitions.push({ uuid: defUuid, name: "webhookSecret", label: "Webhook secret", contentType: "secret", resources: ["scepProfiles"] });
+    const attrSecret = canary("czertainly-attr-secret");
+    const fx = stackFixture();
+    const o = {
+      projectDir: fx.dir,
+      program: () => {
+        const { czertainly } = trustplane();
+        const p = new czertainly.ScepProfile("hooked", {
+          name: "e2e-hooked",
+          caCertificateUuid: SEED.rsaCaUuid,
+          customAttributes: [{ uuid: defUuid, name: "webhookSecret", contentType: "secret", content: [{ data: { secret: attrSecret } }] }],
+        });
+        return { attrs: p.customAttributes, name: p.name };
+      },
+      project: "czertainly-e2e",
+      stack: "attrs",
+      stateFile: fx.stateFile,
+      config: config(),
+      passphrase: "test-passphrase",
+      out: (l: string) => printed.push(l),
+    };
+    try {
+      const up = await run("up", o);
+      expect(up.errors).toEqual([]);
+      expect(up.outputs).toMatchObject({ attrs: "[secret]", name: "e2e-hooked" });
+      expect(byName("e2e-hooked").customAttributes[0].content).toEqual([{ data: { secret: attrSecret } }]);
+      // The whole list is stored encrypted, the attribute's name included.
+      const stored = readState(fx.stateFile).resources[0];
+      expect(stored.secretKeys).toContain("customAttributes");
+      expect(JSON.stringify(stored.outputs.customAttributes)).not.toContain("webhookSecret");
+      const again = await run("up", o);
+      expect(again.steps).toMatchObject([{ op: "same" }]);
+      const refreshed = await run("refresh", o);
+      expect(refreshed.steps).toMatchObject([{ op: "same" }]);
+      expect(findCanaries([attrSecret], { state: fs.readFileSync(fx.stateFile, "utf8"), printed: printed.join("\n"), host: hostLogs.join("\n") })).toEqual([]);
+      expect((await run("destroy", o)).errors).toEqual([]);
+    } finally {
+      c.state.attributeDefinitions.pop();
+    }
+  });
+});
+
 describe("czertainly secrets", () => {
   it("never shows the challenge password, the Intune key or the token in state files, plans, host logs or errors", () => {
     const states = [...new Set(stateFiles)].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8"));
