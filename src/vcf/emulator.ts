@@ -41,6 +41,11 @@ export interface VcfEmulatorOptions extends EmulatorOptions {
   taskPolls?: number;
   /** PATCH answers 200 instead of 204 (the seed allows both). */
   patchStatus?: 200 | 204;
+  /**
+   * External types besides AD FS and the sub-specs each needs, standing for the types later
+   * releases add ([unverified]), so a stack can exercise a change of type.
+   */
+  extraTypes?: Record<string, { ldap: boolean; oidc: boolean }>;
   /** Identity providers present at start (besides the Embedded one). */
   seed?: Array<Partial<StoredIdp> & { name: string; type: string }>;
 }
@@ -183,15 +188,15 @@ function validateOidc(v: unknown, out: Problem[]): void {
 }
 
 /** IdentityProviderSpec as POST and PATCH take it. */
-export function validateSpec(b: unknown): Problem[] {
+export function validateSpec(b: unknown, types: Record<string, { ldap: boolean; oidc: boolean }> = EXTERNAL_TYPES): Problem[] {
   const out: Problem[] = [];
   if (!b || typeof b !== "object" || Array.isArray(b)) return [{ field: "(body)", message: "must be an IdentityProviderSpec object" }];
   const o = b as Record<string, unknown>;
   if (!str(o.name)) out.push({ field: "name", message: "is required" });
   if (!str(o.type)) out.push({ field: "type", message: "is required" });
-  const needs = typeof o.type === "string" ? EXTERNAL_TYPES[o.type] : undefined;
+  const needs = typeof o.type === "string" && Object.hasOwn(types, o.type) ? types[o.type] : undefined;
   if (str(o.type) && !needs && o.type !== "Embedded")
-    out.push({ field: "type", message: `'${o.type}' is not a supported identity provider type (${Object.keys(EXTERNAL_TYPES).join(", ")})` });
+    out.push({ field: "type", message: `'${o.type}' is not a supported identity provider type (${Object.keys(types).join(", ")})` });
   if (needs) {
     for (const sub of ["ldap", "oidc"] as const) {
       if (needs[sub] && o[sub] === undefined) out.push({ field: sub, message: `is required for type ${o.type}` });
@@ -265,6 +270,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
   const access = new Map<string, { expiresAt: number; subject: string }>();
   const refresh = new Map<string, { expiresAt: number; subject: string }>();
   const state: VcfEmulatorState = { idps: new Map(), tasks: new Map(), refreshes: 0, logins: 0 };
+  const types = { ...EXTERNAL_TYPES, ...(opts.extraTypes ?? {}) };
 
   state.idps.set(EMBEDDED_ID, { id: EMBEDDED_ID, name: EMBEDDED_NAME, type: "Embedded", status: "ACTIVE", secrets: {} });
 
@@ -387,7 +393,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
         return err(400, "IDENTITY_PROVIDER_EMBEDDED_NOT_ALLOWED", "The embedded identity provider is built in and cannot be added", {
           remediationMessage: "Add an external identity provider, or manage identity sources of the embedded one",
         });
-      const problems = validateSpec(b);
+      const problems = validateSpec(b, types);
       if (problems.length) return invalid(problems);
       if (nameTaken(b.name as string, undefined)) return conflict(b.name as string);
       const id = randomUUID();
@@ -405,9 +411,9 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
       case "PATCH": {
         if (existing.type === "Embedded") return embeddedRefusal("updated through the external identity provider API");
         const b = req.body as Record<string, unknown>;
-        const problems = validateSpec(b);
+        const problems = validateSpec(b, types);
         // PATCH carries name and type always [seed: both Required]; sub-specs only when they change.
-        const needs = EXTERNAL_TYPES[existing.type];
+        const needs = types[existing.type];
         const relevant = problems.filter((p) => !(/^is required for type /.test(p.message) && needs));
         if (relevant.length) return invalid(relevant);
         if (b.type !== existing.type)

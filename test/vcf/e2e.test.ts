@@ -1,0 +1,248 @@
+/**
+ * vcf.IdentityProvider end to end: a program run by the offline driver through the real
+ * dynamic-provider host (gRPC Configure/Check/Diff/Create/Read/Update/Delete), against the emulator.
+ */
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+
+const { startVcfEmulator } = trustplane().vcf;
+
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+/** A type later releases might add ([unverified]); the emulator is told about it so a change of type can be exercised. */
+const OIDC_ONLY = "Generic OIDC";
+
+let emu: any;
+const ldapPassword = canary("vcf-ldap");
+const clientSecret = canary("vcf-oidc");
+
+beforeAll(async () => {
+  emu = await startVcfEmulator({ password: canary("vcf-api"), extraTypes: { [OIDC_ONLY]: { ldap: false, oidc: true } } });
+});
+afterAll(() => emu.stop());
+
+function config() {
+  return {
+    "trustplane:vcfHost": { value: emu.host },
+    "trustplane:vcfUsername": { value: emu.username },
+    "trustplane:vcfPassword": { value: emu.password, secret: true },
+  };
+}
+
+const ldap = (usersBaseDn = "OU=Users,DC=corp,DC=example,DC=com") => ({
+  domainName: "corp.example.com",
+  domainAlias: "CORP",
+  username: "svc-ldap@corp.example.com",
+  password: ldapPassword,
+  type: "ActiveDirectory",
+  sourceDetails: {
+    usersBaseDn,
+    groupsBaseDn: "OU=Groups,DC=corp,DC=example,DC=com",
+    serverEndpoints: ["ldaps://dc01.corp.example.com:636", "ldaps://dc02.corp.example.com:636"],
+    certChain: [PEM],
+  },
+});
+
+const DISCOVERY = "https://adfs.corp.example.com/adfs/.well-known/openid-configuration";
+
+interface Knobs {
+  type: string;
+  clientId: string;
+}
+
+function program(k: Knobs) {
+  return () => {
+    const pulumi = pulumiSdk();
+    const { vcf } = trustplane();
+    const sso = new vcf.IdentityProvider("sso", {
+      name: "corp-sso",
+      type: k.type,
+      certChain: [PEM],
+      ...(k.type === OIDC_ONLY ? {} : { ldap: { ...ldap(), password: pulumi.secret(ldapPassword) } }),
+      oidc: { clientId: k.clientId, clientSecret: pulumi.secret(clientSecret), discoveryEndpoint: DISCOVERY },
+    });
+    const backup = new vcf.IdentityProvider("backup", {
+      // Wired from the other provider's output: unknown during the first preview.
+      name: sso.name.apply((n: string) => `${n}-backup`),
+      type: OIDC_ONLY,
+      oidc: { clientId: "vcf-backup", clientSecret: pulumi.secret(clientSecret), discoveryEndpoint: DISCOVERY },
+    });
+    return {
+      ssoId: sso.identityProviderId,
+      status: sso.status,
+      domainNames: sso.domainNames,
+      sources: sso.identitySources,
+      ldap: sso.ldap,
+      backupId: backup.id,
+    };
+  };
+}
+
+// Each step spawns the real host; give a loaded machine room.
+describe("vcf.IdentityProvider through the real dynamic-provider host", { timeout: 60_000 }, () => {
+  const fx = stackFixture();
+  const printed: string[] = [];
+  const hostLogs: string[] = [];
+  const errorsSeen: string[] = [];
+  const statesSeen: string[] = [];
+  const opts = (k: Knobs) => ({
+    projectDir: fx.dir,
+    program: program(k),
+    project: "vcf-e2e",
+    stack: "dev",
+    stateFile: fx.stateFile,
+    config: config(),
+    passphrase: "test-passphrase",
+    out: (l: string) => printed.push(l),
+  });
+  const go = async (verb: string, o: any) => {
+    const r = await driver().run(verb as any, o);
+    hostLogs.push(...r.host.log);
+    errorsSeen.push(...r.errors);
+    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
+    return r;
+  };
+  const base: Knobs = { type: "Microsoft ADFS", clientId: "vcf-sso" };
+  const byName = (n: string) => [...emu.state.idps.values()].find((p: any) => p.name === n) as any;
+
+  it("previews two creates without calling SDDC Manager", async () => {
+    const before = emu.emu.requests.length;
+    const r = await go("preview", opts(base));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["sso", "create"], ["backup", "create"]]);
+    expect(r.outputs.ssoId).toBe("(unknown)");
+    expect(emu.emu.requests.length).toBe(before);
+    expect(fs.existsSync(fx.stateFile)).toBe(false);
+  });
+
+  it("creates both, outputs the live state, and a second preview shows no changes", async () => {
+    const up = await go("up", opts(base));
+    expect(up.errors).toEqual([]);
+    expect(up.counts.create).toBe(2);
+    const sso = byName("corp-sso");
+    expect(byName("corp-sso-backup").type).toBe(OIDC_ONLY);
+    expect(sso.secrets).toEqual({ ldapPassword, oidcClientSecret: clientSecret });
+    expect(up.outputs.ssoId).toBe(sso.id);
+    expect(up.outputs.status).toBe("ACTIVE");
+    expect(up.outputs.domainNames).toEqual(["corp.example.com", "CORP"]);
+    expect(up.outputs.sources).toEqual([expect.objectContaining({ name: "corp.example.com", type: "ActiveDirectory" })]);
+    expect(up.outputs.ldap).toBe("[secret]");
+    const ids = readState(fx.stateFile).resources.map((r: any) => r.id).sort();
+    expect(ids).toEqual([...emu.state.idps.keys()].filter((id: string) => emu.state.idps.get(id).type !== "Embedded").sort());
+    const again = await go("preview", opts(base));
+    expect(again.steps.map((s: any) => s.op)).toEqual(["same", "same"]);
+  });
+
+  it("updates the OIDC client in place with a PATCH", async () => {
+    const id = byName("corp-sso").id;
+    const r = await go("up", opts({ ...base, clientId: "vcf-sso-2" }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "sso")).toMatchObject({ op: "update", changed: ["oidc"] });
+    expect(r.steps.find((s: any) => s.name === "backup")).toMatchObject({ op: "same" });
+    expect(emu.state.idps.get(id).oidc.clientId).toBe("vcf-sso-2");
+  });
+
+  it("refresh picks up drift made outside Pulumi, and the next up puts it back", async () => {
+    const backup = byName("corp-sso-backup");
+    backup.oidc.clientId = "changed-in-the-ui";
+    const r = await go("refresh", opts({ ...base, clientId: "vcf-sso-2" }));
+    expect(r.steps.find((s: any) => s.name === "backup")).toMatchObject({ op: "refresh", changed: ["oidc", "oidcInfo"] });
+    const p = await go("preview", opts({ ...base, clientId: "vcf-sso-2" }));
+    expect(p.steps.find((s: any) => s.name === "backup")).toMatchObject({ op: "update", changed: ["oidc"] });
+    await go("up", opts({ ...base, clientId: "vcf-sso-2" }));
+    expect(backup.oidc.clientId).toBe("vcf-backup");
+  });
+
+  it("replaces on a change of type, removing the old provider first since the name is kept", async () => {
+    const oldId = byName("corp-sso").id;
+    const r = await go("up", opts({ type: OIDC_ONLY, clientId: "vcf-sso-2" }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.find((s: any) => s.name === "sso")).toMatchObject({ op: "replace" });
+    expect(emu.state.idps.has(oldId)).toBe(false);
+    const now = byName("corp-sso");
+    expect(now.type).toBe(OIDC_ONLY);
+    expect(now.ldap).toBeUndefined();
+    // The DELETE of the old one came before the POST of the new one (unique names).
+    const reqs = emu.emu.requests.map((x: any) => `${x.method} ${x.path}`);
+    expect(reqs.lastIndexOf(`DELETE /v1/identity-providers/${oldId}`)).toBeLessThan(reqs.lastIndexOf("POST /v1/identity-providers"));
+  });
+
+  it("destroys everything it created and leaves the Embedded IdP", async () => {
+    const r = await go("destroy", opts({ type: OIDC_ONLY, clientId: "vcf-sso-2" }));
+    expect(r.errors).toEqual([]);
+    expect(r.counts.delete).toBe(2);
+    expect([...emu.state.idps.values()].map((p: any) => p.type)).toEqual(["Embedded"]);
+    expect(readState(fx.stateFile).resources).toEqual([]);
+  });
+
+  it("imports an existing provider by id with no diff, and refuses a program that disagrees", async () => {
+    const login = await fetch(`${emu.url}/v1/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: emu.username, password: emu.password }),
+    }).then((r) => r.json());
+    const created = await fetch(`${emu.url}/v1/identity-providers`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${login.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "legacy-adfs", type: "Microsoft ADFS", certChain: [PEM], ldap: ldap(),
+        oidc: { clientId: "legacy", clientSecret, discoveryEndpoint: DISCOVERY },
+      }),
+    }).then((r) => r.json());
+    const fx2 = stackFixture();
+    const prog = (usersBaseDn?: string) => () => {
+      const pulumi = pulumiSdk();
+      const { vcf } = trustplane();
+      const p = new vcf.IdentityProvider("legacy", {
+        name: "legacy-adfs", type: "Microsoft ADFS", certChain: [PEM],
+        ldap: { ...ldap(usersBaseDn), password: pulumi.secret(ldapPassword) },
+        oidc: { clientId: "legacy", clientSecret: pulumi.secret(clientSecret), discoveryEndpoint: DISCOVERY },
+      }, { import: created.id });
+      return { id: p.id, unverified: p.secretsUnverified };
+    };
+    const o = { ...opts(base), program: prog(), stateFile: fx2.stateFile };
+    const r = await go("up", o);
+    expect(r.errors).toEqual([]);
+    expect(r.steps).toMatchObject([{ op: "import", name: "legacy" }]);
+    expect(r.outputs.id).toBe(created.id);
+    expect(r.outputs.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect((await go("preview", o)).steps).toMatchObject([{ op: "same" }]);
+    const fx3 = stackFixture();
+    const wrong = await go("up", { ...o, stateFile: fx3.stateFile, program: prog("OU=Other,DC=corp,DC=example,DC=com") });
+    errorsSeen.pop();
+    expect(wrong.errors.join("\n")).toMatch(/inputs to import do not match the existing resource: \[[^\]]*ldap[^\]]*\]/);
+    await go("destroy", o);
+    expect(emu.state.idps.has(created.id)).toBe(false);
+  });
+
+  it("refuses to import the built-in Embedded IdP, saying why", async () => {
+    const fx4 = stackFixture();
+    const r = await go("up", {
+      ...opts(base),
+      stateFile: fx4.stateFile,
+      program: () => {
+        const { vcf } = trustplane();
+        new vcf.IdentityProvider("embedded", { name: "Embedded IDP", type: "Microsoft ADFS", ldap: ldap(), oidc: { clientId: "x", clientSecret, discoveryEndpoint: DISCOVERY } }, { import: emu.state.idps.keys().next().value });
+        return {};
+      },
+    });
+    errorsSeen.pop();
+    expect(r.errors.join("\n")).toMatch(/built-in Embedded identity provider: it always exists and cannot be created, imported/);
+  });
+
+  it("kept every secret out of the state file, the printed plan, the host's log, errors and the serialized provider", () => {
+    const state = statesSeen.join("\n");
+    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat().filter(Boolean);
+    expect(printed.length).toBeGreaterThan(10);
+    expect(provider.length).toBeGreaterThan(2);
+    const hits = findCanaries([ldapPassword, clientSecret, emu.password], {
+      state,
+      printed: printed.join("\n"),
+      hostLog: hostLogs.join("\n"),
+      errors: errorsSeen.join("\n"),
+      provider: JSON.stringify(provider),
+    });
+    expect(hits).toEqual([]);
+    expect(new Set(provider).size).toBe(1);
+  });
+});
