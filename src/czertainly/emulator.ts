@@ -680,6 +680,8 @@ class CoreApi {
   private switchRaProfile(uuid: string, raUuid: string): EmuResponse {
     const p = this.profile(uuid);
     const ra = this.raProfile(raUuid);
+    // Issue attributes belong to the old RA profile's connector; dropping them on a switch is
+    // inferred (the reference documents the endpoint, not what happens to the old content).
     if (p.raProfileUuid !== ra.uuid) p.issueCertificateAttributes = [];
     p.raProfileUuid = ra.uuid;
     return { status: 204 };

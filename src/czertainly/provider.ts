@@ -266,7 +266,10 @@ export const hooks = {
     if (toggle) await (s.enabled ? client.enable(id) : client.disable(id));
     // The state now holds every local input; a PUT also wrote the secrets, except a challenge
     // password Core ignores on a profile that had none: what stays unverifiable stays listed.
-    const unverified = (o.unverified ?? []).filter((p) => (writeBody ? p === "challengePassword" : !(LOCAL_KEYS as string[]).includes(p)));
+    // (A PUT without a password leaves none either way, which is then known.)
+    const unverified = (o.unverified ?? []).filter((p) =>
+      writeBody ? p === "challengePassword" && s.challengePassword !== undefined : !(LOCAL_KEYS as string[]).includes(p),
+    );
     if (!writeBody && !toggle) {
       // Only program-local inputs changed (credentials, forceDelete): nothing to write, but the
       // state must hold them for the next read and the delete.

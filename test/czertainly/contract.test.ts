@@ -208,6 +208,26 @@ describe("read", () => {
     }
   });
 
+  it("after an import, a declared challenge password stays unverified until a PUT without one makes it known", async () => {
+    process.env.CZERTAINLY_URL = c.url;
+    process.env.CZERTAINLY_TOKEN = c.token;
+    try {
+      const { id } = await hooks.create(await checked({ connection: undefined }));
+      const imported = (await hooks.read(id, {})).props!;
+      const withPw = await checked({ challengePassword: "declared-pw", description: "x" });
+      // Taken as declared: no replacement, though Core may ignore the password on this profile.
+      expect(await hooks.diff(id, imported, withPw)).toMatchObject({ changes: true, replaces: [] });
+      const { outs: a } = await hooks.update(id, imported, withPw);
+      expect(a!.unverified).toEqual(["challengePassword"]);
+      const { outs: b } = await hooks.update(id, a!, await checked({ description: "y" }));
+      expect(b!.unverified).toEqual([]);
+      expect(await hooks.diff(id, b!, await checked({ challengePassword: "declared-pw", description: "y" }))).toMatchObject({ replaces: ["challengePassword"], deleteBeforeReplace: true });
+    } finally {
+      delete process.env.CZERTAINLY_URL;
+      delete process.env.CZERTAINLY_TOKEN;
+    }
+  });
+
   it("keeps declared secret attribute content, which Core answers without the secret", async () => {
     c.state.attributeDefinitions.push({ uuid: "2a3b4c5d-6e7f-4081-9203-b4c5d6e7f8ff", name: "apiSecret", label: "API secret", contentType: "secret", resources: ["scepProfiles"] });
     try {
