@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiError, ConfigError } from "../../src/core/errors";
+import { ApiError, ConfigError, PartialCreateError } from "../../src/core/errors";
 import { hooks } from "../../src/vcf/provider";
 import { vcfClient } from "../../src/vcf/client";
 import { VcfTaskFailedError, VcfTaskTimeoutError } from "../../src/vcf/errors";
@@ -260,6 +260,16 @@ describe("long-running tasks", () => {
     expect(t.state.idps.has(id)).toBe(false);
   });
 
+  it("keeps a provider whose add succeeded but could not be read back, so it is neither leaked nor added twice", async () => {
+    t.emu.inject({ kind: "404", method: "GET", path: /^\/v1\/identity-providers\/[^/]+$/ });
+    const e = await hooks.create(await checked({ name: "half-made" }, conn)).catch((x) => x);
+    expect(e).toBeInstanceOf(PartialCreateError);
+    expect(t.state.idps.get(e.id)?.name).toBe("half-made");
+    expect(e.properties).toMatchObject({ name: "half-made", identityProviderId: e.id });
+    expect(e.message).toMatch(/stays tracked in the stack/);
+    expect(e.message).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
+  });
+
   it("reports a failed task with its error, remediation and reference token", async () => {
     t.state.failNextTask = { errorCode: "IDP_VALIDATION_FAILED", message: "Unable to connect to ldaps://dc01.corp.example.com:636", remediationMessage: "Check that SDDC Manager reaches the LDAP server" };
     const e = await hooks.create(await checked({ name: "failing" }, conn)).catch((x) => x);
@@ -299,6 +309,18 @@ describe("tokens", () => {
     } finally {
       await t.stop();
     }
+  });
+
+  it("a token the server expired early is refreshed once on the 401 and the hook carries on", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const logins = vcf.state.logins;
+    const refreshes = vcf.state.refreshes;
+    vcf.emu.inject({ kind: "token-expired" });
+    expect((await hooks.read(id, outs)).id).toBe(id);
+    expect(vcf.state.refreshes).toBe(refreshes + 1);
+    expect(vcf.state.logins).toBe(logins);
+    expect(vcf.emu.requests.filter((r) => r.status === 401).at(-1)!.responseBody).toMatchObject({ errorCode: "TOKEN_EXPIRED" });
   });
 
   it("refreshes before expiry, so calls never meet a 401", async () => {
@@ -375,6 +397,15 @@ describe("private CA", () => {
     expect(await vcfClient({ host: t.host, username: t.username, password: t.password, caBundle: caFile }).list()).toHaveLength(1);
     const pem = fs.readFileSync(caFile, "utf8");
     expect(await vcfClient({ host: t.host, username: t.username, password: t.password, caBundle: pem }).list()).toHaveLength(1);
+  });
+
+  it("takes the CA bundle from VCF_CA_BUNDLE too", async () => {
+    process.env.VCF_CA_BUNDLE = caFile;
+    try {
+      expect(await vcfClient({ host: t.host, username: t.username, password: t.password }).list()).toHaveLength(1);
+    } finally {
+      delete process.env.VCF_CA_BUNDLE;
+    }
   });
 
   it("skips verification only when insecureSkipTlsVerify is named", async () => {

@@ -79,7 +79,7 @@ function program(k: Knobs) {
 }
 
 // Each step spawns the real host; give a loaded machine room.
-describe("vcf.IdentityProvider through the real dynamic-provider host", { timeout: 60_000 }, () => {
+describe("vcf.IdentityProvider through the real dynamic-provider host", { timeout: 180_000 }, () => {
   const fx = stackFixture();
   const printed: string[] = [];
   const hostLogs: string[] = [];
