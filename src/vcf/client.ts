@@ -110,7 +110,8 @@ export class VcfClient {
 
   /** PATCH answers 200 or 204 with no body [seed], or a task; the caller reads back. */
   async update(id: string, body: Partial<WireSpec>): Promise<void> {
-    const r = await this.api.call<unknown>("PATCH", `/v1/identity-providers/${encodeURIComponent(id)}`, { body });
+    // The body holds absolute values (name, type, whole sub-specs): sending it twice is harmless.
+    const r = await this.api.call<unknown>("PATCH", `/v1/identity-providers/${encodeURIComponent(id)}`, { body, idempotent: true });
     const task = asTask(r.status, r.body);
     if (task) await this.waitForTask(task);
   }

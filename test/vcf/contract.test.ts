@@ -239,6 +239,26 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
   });
 });
 
+describe("under a flaky network", () => {
+  it("completes the whole lifecycle through 429s, 503s and dropped connections without duplicates", async () => {
+    const inputs = await checked();
+    vcf.emu.chaos({ rate: 0.3, seed: 7, kinds: ["429", "503", "reset", "reset-after"] });
+    try {
+      const { id, outs } = await hooks.create(inputs);
+      expect([...vcf.state.idps.values()].filter((p) => p.name === "corp-adfs").map((p) => p.id)).toEqual([id]);
+      const news = await checked({ oidc: { ...inputs.oidc, clientId: "after-chaos" } });
+      const up = await hooks.update(id, outs, news);
+      expect(vcf.state.idps.get(id)!.oidc!.clientId).toBe("after-chaos");
+      expect((await hooks.read(id, up.outs!)).id).toBe(id);
+      await hooks.delete(id, up.outs!);
+      expect(vcf.state.idps.has(id)).toBe(false);
+      expect(vcf.emu.requests.some((r) => r.fault)).toBe(true);
+    } finally {
+      vcf.emu.chaos(undefined);
+    }
+  });
+});
+
 describe("long-running tasks", () => {
   let t: VcfEmulator;
   let conn: Record<string, unknown>;
@@ -302,7 +322,9 @@ describe("tokens", () => {
       await client.list();
       expect(t.state.logins).toBe(1);
       t.expireAccessTokens();
-      const all = await Promise.all(Array.from({ length: 25 }, () => client.list()));
+      // One client per call, as concurrent hooks each build their own: the token cache is what they share.
+      const conn = { host: t.host, username: t.username, password: t.password };
+      const all = await Promise.all(Array.from({ length: 25 }, () => vcfClient(conn).list()));
       expect(all.every((l) => l.length === 1)).toBe(true);
       expect(t.state.refreshes).toBe(1);
       expect(t.state.logins).toBe(1);
