@@ -47,7 +47,8 @@ const ldapEndpoint = z
 
 export const ldapSchema = z.strictObject({
   domainName: required("the directory's domain name"),
-  domainAlias: z.string().optional(),
+  // An empty alias or chain is what SDDC Manager answers as absent: normalised so refresh shows no drift.
+  domainAlias: z.string().optional().transform((a) => (a ? a : undefined)),
   username: required("the bind user"),
   password: required("the bind password"),
   type: z.enum(["OpenLdap", "ActiveDirectory"], { error: "must be OpenLdap or ActiveDirectory" }),
@@ -56,7 +57,7 @@ export const ldapSchema = z.strictObject({
       usersBaseDn: required("the users base DN"),
       groupsBaseDn: required("the groups base DN"),
       serverEndpoints: z.array(ldapEndpoint).min(1, "needs at least one ldap:// or ldaps:// URL"),
-      certChain: certChain.optional(),
+      certChain: certChain.optional().transform((c) => (c?.length ? c : undefined)),
     })
     .superRefine((sd, ctx) => {
       // vCenter identity sources verify ldaps servers against the chain given here.
@@ -149,7 +150,8 @@ export const WRITE_ONLY_PATHS = ["ldap.password", "oidc.clientSecret", "certChai
 
 const wireLdap = z.looseObject({
   domainName: z.string().optional(),
-  domainAlias: z.string().optional(),
+  // An empty alias or chain is what SDDC Manager answers as absent: normalised so refresh shows no drift.
+  domainAlias: z.string().optional().transform((a) => (a ? a : undefined)),
   username: z.string().optional(),
   type: z.string().optional(),
   sourceDetails: z

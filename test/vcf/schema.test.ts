@@ -76,6 +76,15 @@ describe("vcf.IdentityProvider check", () => {
     expect(await failures(v)).toEqual([expect.stringMatching(/^ldap\.sourceDetails\.serverEndpoints \| .*at least one/)]);
   });
 
+  it("treats an empty domain alias or LDAP CA chain as absent, as SDDC Manager answers them", async () => {
+    const v = valid();
+    v.ldap.domainAlias = "";
+    v.ldap.sourceDetails.certChain = [];
+    const r = await hooks.check({}, v);
+    expect(r.failures).toEqual([]);
+    expect(r.inputs.ldap).toEqual(valid().ldap);
+  });
+
   it("takes certificates as PEM text or base64 of PEM (the vendor's samples), and nothing else", async () => {
     expect(await failures({ ...valid(), certChain: [PEM, Buffer.from(PEM).toString("base64")] })).toEqual([]);
     expect(await failures({ ...valid(), certChain: ["hello"] })).toEqual([expect.stringMatching(/^certChain\[0\] \| .*PEM certificate/)]);
