@@ -85,6 +85,30 @@ function releasedKeys(olds: Props, news: ProfilePropertiesState): string[] {
   return Object.keys((olds.properties ?? {}) as Props).filter((k) => !(k in news.properties));
 }
 
+/**
+ * PATCH, releasing what cannot be cleared: a key whose definition became read-only (access
+ * READ_ONLY or OFF) refuses the null with errors.modifyReadonlyData, and would otherwise block
+ * every later update and the destroy. Such a key is let go with its value kept; the keys being
+ * set are never dropped, their refusal is the user's to see.
+ */
+async function patchReleasing(
+  client: ReturnType<typeof nevisidmClient>,
+  s: ProfilePropertiesState,
+  set: Record<string, string>,
+  clear: string[],
+): Promise<WireProperties> {
+  let pending = [...clear];
+  for (;;) {
+    try {
+      return await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(set, pending));
+    } catch (e) {
+      const stuck = e instanceof NevisidmApiError && e.codes.includes("errors.modifyReadonlyData") ? e.property : undefined;
+      if (!stuck || !pending.includes(stuck)) throw e;
+      pending = pending.filter((k) => k !== stuck);
+    }
+  }
+}
+
 /** Adds the next step for the user to errors about one property, pointing at the input that holds it. */
 function explain(e: unknown): never {
   if (e instanceof NevisidmApiError && e.property && !e.hint?.includes("properties.")) {
@@ -181,7 +205,7 @@ export const hooks = {
       return { outs: { ...s, ...owned(live, keys), adopted: false } };
     }
     const client = nevisidmClient(s.connection);
-    const live = await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(set, clear)).catch(explain);
+    const live = await patchReleasing(client, s, set, clear).catch(explain);
     return { outs: outputs(s, live) };
   },
 
@@ -194,7 +218,7 @@ export const hooks = {
     if (keys.length === 0) return;
     const client = nevisidmClient(s.connection);
     try {
-      await client.patchProperties(s.clientExtId, s.profileExtId, toPatch({}, keys));
+      await patchReleasing(client, s, {}, keys);
     } catch (e) {
       // The profile (or its client) is gone, and its values with it.
       if (e instanceof NevisidmApiError && e.isNoRecord) return;

@@ -110,6 +110,18 @@ describe("nevisidm.ProfileProperties against the nevisIDM API", () => {
     expect(idm.state.values("acme", "p-bob")).toEqual({ home_phone: "+41 1" });
   });
 
+  it("a read-only key can be owned at its current value, and is let go with its value when released", async () => {
+    idm.state.addProfile("acme", { extId: "p-ro", properties: { risk_score: "10" } });
+    const inputs = await checked({ risk_score: "10", cost_center: "CC-1" }, { profileExtId: "p-ro" });
+    const { id, outs } = await hooks.create(inputs);
+    const u = await hooks.update(id, outs, await checked({ cost_center: "CC-1" }, { profileExtId: "p-ro" }));
+    expect(u.outs.properties).toEqual({ cost_center: "CC-1" });
+    expect(idm.state.values("acme", "p-ro")).toEqual({ risk_score: "10", cost_center: "CC-1" });
+    const again = await hooks.create(inputs);
+    await hooks.delete(id, again.outs);
+    expect(idm.state.values("acme", "p-ro")).toEqual({ risk_score: "10" });
+  });
+
   it("delete of a profile that is gone is done", async () => {
     const { id, outs } = await hooks.create(await checked({ employee_id: "4711" }));
     idm.state.client("acme").profiles.delete("p-bob");

@@ -243,3 +243,47 @@ describe("nevisidm.ProfileProperties with a connection per resource", { timeout:
     }
   });
 });
+
+describe("nevisidm.ProfileProperties for many profiles in one stack", { timeout: 120_000 }, () => {
+  it("creates, changes and destroys 40 profiles' values concurrently through the host", async () => {
+    for (let i = 0; i < 40; i++) idm.state.addProfile("acme", { extId: `fleet-${i}`, userExtId: `fleet-user-${i}`, unitExtId: "hq" });
+    const fx = stackFixture();
+    const run = (verb: string, centre: string) =>
+      driver().run(verb as any, {
+        projectDir: fx.dir,
+        project: "nevisidm-fleet",
+        stack: "staging",
+        stateFile: fx.stateFile,
+        passphrase: "p",
+        config: config(),
+        out: () => undefined,
+        program: () => {
+          const { nevisidm } = trustplane();
+          for (let i = 0; i < 40; i++) {
+            new nevisidm.ProfileProperties(`fleet-${i}`, {
+              clientExtId: "acme",
+              profileExtId: `fleet-${i}`,
+              // employee_id is unique (ABSOLUTE): crossed values between profiles would be refused.
+              properties: { employee_id: String(90000 + i), cost_center: centre },
+            });
+          }
+          return {};
+        },
+      });
+    idm.emu.chaos({ rate: 0.1, seed: 11, kinds: ["429", "503"] });
+    try {
+      const up = await run("up", "CC-1");
+      expect(up.errors).toEqual([]);
+      expect(up.counts.create).toBe(40);
+      const changed = await run("up", "CC-2");
+      expect(changed.errors).toEqual([]);
+      expect(changed.counts.update).toBe(40);
+    } finally {
+      idm.emu.chaos(undefined);
+    }
+    for (let i = 0; i < 40; i++) expect(idm.state.values("acme", `fleet-${i}`)).toEqual({ employee_id: String(90000 + i), cost_center: "CC-2" });
+    const down = await run("destroy", "CC-2");
+    expect(down.errors).toEqual([]);
+    for (let i = 0; i < 40; i++) expect(idm.state.values("acme", `fleet-${i}`)).toEqual({});
+  });
+});
