@@ -2,11 +2,14 @@
  * The provider's hooks against the CZERTAINLY emulator, in process: what Core received and what
  * the hooks return, for each lifecycle call, each quirk and each documented failure.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, ConfigError, PartialCreateError } from "../../src/core/errors";
 import { hooks } from "../../src/czertainly/provider";
 import { SEED, startCzertainlyEmulator, type CzertainlyEmulator } from "../../src/czertainly/emulator";
 import { selfSigned } from "./helpers";
+
+// Real servers, real processes: generous under a parallel run on a loaded machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 let c: CzertainlyEmulator;
 let connection: Record<string, unknown>;

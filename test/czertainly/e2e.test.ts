@@ -16,7 +16,8 @@ const intuneKey = canary("czertainly-intune-key");
 const printed: string[] = [];
 const hostLogs: string[] = [];
 const errors: string[] = [];
-const stateFiles: string[] = [];
+/** Every state file as each run left it (later runs overwrite them). */
+const statesSeen: string[] = [];
 const savedEnv: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
@@ -44,8 +45,8 @@ const profiles = () => [...c.state.profiles.values()] as any[];
 const byName = (n: string) => profiles().find((p) => p.name === n);
 
 async function run(verb: string, o: Record<string, unknown>) {
-  stateFiles.push(o.stateFile as string);
   const r = await driver().run(verb as any, o as any);
+  if (fs.existsSync(o.stateFile as string)) statesSeen.push(fs.readFileSync(o.stateFile as string, "utf8"));
   hostLogs.push(...r.host.log);
   errors.push(...r.errors);
   return r;
@@ -347,16 +348,21 @@ describe("czertainly.ScepProfile with secret attribute content", () => {
 
 describe("czertainly secrets", () => {
   it("never shows the challenge password, the Intune key or the token in state files, plans, host logs or errors", () => {
-    const states = [...new Set(stateFiles)].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8"));
-    expect(states.length).toBeGreaterThan(2);
+    expect(statesSeen.length).toBeGreaterThan(10);
+    const provider = statesSeen.flatMap((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider));
+    expect(provider.length).toBeGreaterThan(10);
+    expect(provider[0]).toContain('"czertainly:ScepProfile"');
     // The scan looks where the failures were too: the refused destroy and the partial create.
     expect(errors.join("\n")).toContain("forceDelete");
     const hits = findCanaries([challenge, intuneKey, c.token], {
-      state: states.join("\n"),
+      state: statesSeen.join("\n"),
       printed: printed.join("\n"),
       host: hostLogs.join("\n"),
       errors: errors.join("\n"),
+      provider: JSON.stringify(provider),
     });
     expect(hits).toEqual([]);
+    // The secrets are in the state, encrypted, not merely absent.
+    expect(statesSeen.join("\n")).toContain('"ciphertext": "v1:');
   });
 });

@@ -6,12 +6,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { czertainlyClient } from "../../src/czertainly/client";
 import { hooks } from "../../src/czertainly/provider";
 import { SEED, startCzertainlyEmulator, type CzertainlyEmulator } from "../../src/czertainly/emulator";
 import { OpenApiContract } from "../openapi";
 import { ROOT, tmpDir } from "../helpers";
+
+// Real servers, real processes: generous under a parallel run on a loaded machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const SPECS = path.resolve(ROOT, "..", "shared", "specs");
 
