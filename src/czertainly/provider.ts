@@ -179,6 +179,16 @@ function dependentsHint(e: unknown, s: ScepProfileState): never {
   throw e;
 }
 
+const GONE = "run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again";
+
+function goneHint(e: unknown, id: string): never {
+  if (e instanceof ApiError && e.status === 404) {
+    e.hint = `SCEP profile ${id} was deleted outside Pulumi: ${GONE}`;
+    e.refreshMessage();
+  }
+  throw e;
+}
+
 /* ---------------------------------- hooks --------------------------------- */
 
 export const hooks = {
@@ -259,25 +269,26 @@ export const hooks = {
     let currentEnabled = o.enabled;
     if (writeBody) {
       // Full replace: everything declared, secrets included, or Core clears what is missing.
-      const answer = await client.update(id, toWire(s, "update"));
+      const answer = await client.update(id, toWire(s, "update")).catch((e) => goneHint(e, id));
       currentEnabled = answer.enabled;
     }
     const toggle = s.enabled !== currentEnabled;
-    if (toggle) await (s.enabled ? client.enable(id) : client.disable(id));
+    if (toggle) await (s.enabled ? client.enable(id) : client.disable(id)).catch((e) => goneHint(e, id));
     // The state now holds every local input; a PUT also wrote the secrets, except a challenge
     // password Core ignores on a profile that had none: what stays unverifiable stays listed.
     // (A PUT without a password leaves none either way, which is then known.)
     const unverified = (o.unverified ?? []).filter((p) =>
       writeBody ? p === "challengePassword" && s.challengePassword !== undefined : !(LOCAL_KEYS as string[]).includes(p),
     );
-    if (!writeBody && !toggle) {
+    // A state without the CA certificate comes from a create that could not read back: read now.
+    if (!writeBody && !toggle && o.caCertificate !== undefined) {
       // Only program-local inputs changed (credentials, forceDelete): nothing to write, but the
       // state must hold them for the next read and the delete.
       const computed: ComputedOutputs = { uuid: o.uuid ?? id, scepUrl: o.scepUrl, raProfile: o.raProfile, caCertificate: o.caCertificate };
       return { outs: defined({ ...s, ...computed, unverified }) };
     }
     const live = await client.get(id);
-    if (!live) throw new Error(`SCEP profile ${id} no longer exists in CZERTAINLY: run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again`);
+    if (!live) throw new Error(`SCEP profile ${id} no longer exists in CZERTAINLY: ${GONE}`);
     return { outs: outputs(s, live, unverified) };
   },
 

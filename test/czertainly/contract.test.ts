@@ -326,6 +326,16 @@ describe("update", () => {
   });
 });
 
+describe("update of a profile deleted outside Pulumi", () => {
+  it("says to refresh", async () => {
+    const { id, outs } = await hooks.create(await checked());
+    c.state.profiles.delete(id);
+    const e = await hooks.update(id, outs!, await checked({ description: "x" })).catch((x) => x);
+    expect(e.status).toBe(404);
+    expect(e.message).toContain("was deleted outside Pulumi: run `pulumi refresh`");
+  });
+});
+
 describe("delete", () => {
   const activate = (scep: string, ra: string = SEED.raProfileUuid) =>
     fetch(`${c.url}/v1/authorities/${SEED.authorityUuid}/raProfiles/${ra}/protocols/scep/activate/${scep}`, {
