@@ -180,7 +180,7 @@ describe("vcf.IdentityProvider through the real dynamic-provider host", { timeou
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: emu.username, password: emu.password }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     const created = await fetch(`${emu.url}/v1/identity-providers`, {
       method: "POST",
       headers: { authorization: `Bearer ${login.accessToken}`, "content-type": "application/json" },
@@ -188,7 +188,7 @@ describe("vcf.IdentityProvider through the real dynamic-provider host", { timeou
         name: "legacy-adfs", type: "Microsoft ADFS", certChain: [PEM], ldap: ldap(),
         oidc: { clientId: "legacy", clientSecret, discoveryEndpoint: DISCOVERY },
       }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     const fx2 = stackFixture();
     const prog = (usersBaseDn?: string) => () => {
       const pulumi = pulumiSdk();

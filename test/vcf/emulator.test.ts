@@ -218,14 +218,14 @@ describe("VCF emulator: tasks (asyncTasks)", () => {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: async.username, password: async.password }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     t = l.accessToken;
   });
   afterAll(() => async.stop());
   const req = (method: string, path: string, body?: unknown) =>
-    fetch(async.url + path, { method, headers: { authorization: `Bearer ${t}`, "content-type": "application/json" }, body: body && JSON.stringify(body) }).then(async (r) => ({
+    fetch(async.url + path, { method, headers: { authorization: `Bearer ${t}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({
       status: r.status,
-      body: await r.json(),
+      body: (await r.json()) as any,
     }));
 
   it("answers 202 with a task that completes after polling, then the object exists", async () => {

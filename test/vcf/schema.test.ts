@@ -7,6 +7,7 @@ import { UNKNOWN } from "../../src/core/check";
 import { redact } from "../../src/core/redact";
 import { hooks } from "../../src/vcf/provider";
 import { fromWire, toWire } from "../../src/vcf/schema";
+import { IdentityProvider } from "../../src/vcf/resource";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 
@@ -159,5 +160,19 @@ describe("wire mapping", () => {
     expect(inputs.ldap!.password).toBe("");
     expect(inputs.oidc).toEqual({ clientId: "vcf", clientSecret: "", discoveryEndpoint: valid().oidc.discoveryEndpoint });
     expect(outputs).toMatchObject({ identityProviderId: "i1", status: "ACTIVE", oidcInfo: { issuer: "https://adfs.corp.example.com/adfs" } });
+  });
+});
+
+describe("typed arguments", () => {
+  it("accept Pulumi inputs at every depth, secrets included (checked by tsc, not run)", () => {
+    const typed = (pulumi: typeof import("@pulumi/pulumi"), other: IdentityProvider) =>
+      new IdentityProvider("sso", {
+        name: other.name.apply((n) => `${n}-2`),
+        type: "Microsoft ADFS",
+        ldap: { ...valid().ldap, password: pulumi.secret("p"), sourceDetails: { ...valid().ldap.sourceDetails, serverEndpoints: [pulumi.output("ldap://dc01:389")] } },
+        oidc: { clientId: "vcf", clientSecret: pulumi.secret("s"), discoveryEndpoint: other.oidc.apply((o) => o?.discoveryEndpoint ?? "") },
+        connection: { host: "sfo-vcf01.rainpole.io", username: "admin@local", password: pulumi.secret("x"), caBundle: "/etc/ssl/private-ca.pem" },
+      });
+    expect(typeof typed).toBe("function");
   });
 });
