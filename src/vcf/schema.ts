@@ -18,6 +18,8 @@ import { tlsConnectionShape, tlsSecretPaths } from "../core/schema";
  */
 export const EXTERNAL_TYPES: Record<string, { ldap: boolean; oidc: boolean }> = {
   "Microsoft ADFS": { ldap: true, oidc: true },
+  // The spelling in the vendor's PowerVCF sample `samples/idp/externalIdpSpec.json`; sent as given.
+  AD_FS: { ldap: true, oidc: true },
 };
 
 /** Types configured through broker federation (`fedIdpSpec`, VCF 5.1+), which this resource does not model. */

@@ -45,6 +45,8 @@ describe("vcf.IdentityProvider check", () => {
     expect(await failures(noOidc)).toEqual([expect.stringMatching(/^oidc \| .*is required for type 'Microsoft ADFS' \(the OIDC client/)]);
     const { ldap: _l, ...noLdap } = valid();
     expect(await failures(noLdap)).toEqual([expect.stringMatching(/^ldap \| .*is required for type 'Microsoft ADFS' \(the directory/)]);
+    // PowerVCF's sample spells the type AD_FS: the same rules apply.
+    expect(await failures({ ...noLdap, type: "AD_FS" })).toEqual([expect.stringMatching(/^ldap \| .*is required for type 'AD_FS'/)]);
   });
 
   it("refuses the Embedded type: the built-in provider cannot be created or deleted", async () => {
