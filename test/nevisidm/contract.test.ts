@@ -122,6 +122,16 @@ describe("nevisidm.ProfileProperties against the nevisIDM API", () => {
     expect(idm.state.values("acme", "p-ro")).toEqual({ risk_score: "10" });
   });
 
+  it("two resources can own disjoint keys of one profile without disturbing each other", async () => {
+    const hr = await hooks.create(await checked({ employee_id: "4711" }));
+    const vpn = await hooks.create(await checked({ vpn_enabled: "true", max_sessions: "2" }));
+    expect(idm.state.values("acme", "p-bob")).toEqual({ employee_id: "4711", vpn_enabled: "true", max_sessions: "2" });
+    const vpnRead = await hooks.read(vpn.id, vpn.outs);
+    expect(vpnRead.props!.values).toEqual({ vpn_enabled: "true", max_sessions: "2" });
+    await hooks.delete(hr.id, hr.outs);
+    expect(idm.state.values("acme", "p-bob")).toEqual({ vpn_enabled: "true", max_sessions: "2" });
+  });
+
   it("delete of a profile that is gone is done", async () => {
     const { id, outs } = await hooks.create(await checked({ employee_id: "4711" }));
     idm.state.client("acme").profiles.delete("p-bob");

@@ -89,6 +89,11 @@ describe("nevisidm.ProfileProperties diff (offline)", () => {
     expect(c.replaces).toEqual(["clientExtId"]);
   });
 
+  it("counts a value not known until apply as a change during preview", async () => {
+    const d = await hooks.diff("acme/p-alice", olds, { ...valid(), properties: { employee_id: UNKNOWN, cost_center: "CC-1" } });
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+  });
+
   it("after an import compares only the keys the program declares", async () => {
     const adopted = { ...olds, properties: { employee_id: "4711", cost_center: "CC-1", home_phone: "+41" }, adopted: true };
     expect((await hooks.diff("acme/p-alice", adopted, valid())).changes).toBe(false);
