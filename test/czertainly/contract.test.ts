@@ -393,6 +393,31 @@ describe("an unreliable network", () => {
     expect(c.state.profiles.size).toBe(0);
   });
 
+  it("completes whole lifecycles under seeded random faults on every call, with exactly one profile at a time", async () => {
+    const before = process.env.TRUSTPLANE_MAX_RETRIES;
+    process.env.TRUSTPLANE_MAX_RETRIES = "6";
+    try {
+      for (const seed of [7, 21, 1234]) {
+        c.emu.chaos({ rate: 0.3, seed, kinds: ["429", "502", "503", "504", "reset", "reset-after", "malformed"] });
+        const inputs = await checked({ ...full, name: `chaos-${seed}` });
+        const { id, outs } = await hooks.create(inputs);
+        expect(c.state.profiles.size).toBe(1);
+        expect(c.state.profiles.get(id)!.enabled).toBe(true);
+        const { outs: a } = await hooks.update(id, outs!, await checked({ ...full, name: `chaos-${seed}`, description: "chaos", enabled: false }));
+        expect(c.state.profiles.get(id)).toMatchObject({ description: "chaos", enabled: false });
+        const read = await hooks.read(id, a!);
+        expect(read.id).toBe(id);
+        await hooks.delete(id, a!);
+        expect(c.state.profiles.size).toBe(0);
+        c.emu.chaos(undefined);
+      }
+      expect(c.emu.requests.filter((r) => r.fault).length).toBeGreaterThan(5);
+    } finally {
+      c.emu.chaos(undefined);
+      process.env.TRUSTPLANE_MAX_RETRIES = before;
+    }
+  });
+
   it("reports a token that expires mid-run as a 401 with what to do (a static token cannot be refreshed)", async () => {
     const { id, outs } = await hooks.create(await checked());
     c.emu.inject({ kind: "token-expired" });
