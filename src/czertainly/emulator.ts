@@ -502,7 +502,10 @@ class CoreApi {
   ];
 
   private dispatch(req: EmuRequest, emu: Emulator): EmuResponse {
-    // Spring Security runs before dispatch: any path answers 401 without credentials.
+    // The SCEP protocol itself is a `NoAuthController` (reference §1.9): devices have no token.
+    const scep = /^\/api\/v1\/protocols\/scep\/(?:(raProfile)\/)?([^/]+)\/pkiclient\.exe$/.exec(req.path);
+    if (scep) return this.scepProtocol(req, scep[1] !== undefined, decodeURIComponent(scep[2]));
+    // Spring Security runs before dispatch: any other path answers 401 without credentials.
     const subject = this.authenticate(req);
     if (!subject || emu.consumeTokenExpiry()) return { status: 401 };
     if (!req.path.startsWith("/api/")) return springNotFound(req.path);
@@ -701,6 +704,40 @@ class CoreApi {
     const intune = truthy.includes(v);
     const eligible = [...this.state.certificates.values()].filter((c) => caAcceptable(c, intune)).map((c) => structuredClone(c.dto));
     return { status: 200, body: eligible };
+  }
+
+  /**
+   * Enough of the SCEP protocol to show whether a profile's URL serves: `GetCACaps`. Core serves
+   * it only for an enabled profile with an acceptable CA certificate and an enabled RA profile
+   * (reference §1.9); the status and wording of a refusal are inferred.
+   */
+  private scepProtocol(req: EmuRequest, byRaProfile: boolean, name: string): EmuResponse {
+    const refuse = (why: string): EmuResponse => ({ status: 400, body: { message: why } });
+    let profile: ScepProfileRecord | undefined;
+    let ra: RaProfileRecord | undefined;
+    if (byRaProfile) {
+      ra = [...this.state.raProfiles.values()].find((r) => r.name === name);
+      if (!ra) return fail.notFound("RaProfile", name).res;
+      profile = ra.scepProfileUuid ? this.state.profiles.get(ra.scepProfileUuid) : undefined;
+      if (!profile) return refuse(`SCEP is not activated on RA Profile ${name}`);
+    } else {
+      profile = [...this.state.profiles.values()].find((p) => p.name === name);
+      if (!profile) return fail.notFound("ScepProfile", name).res;
+      ra = profile.raProfileUuid ? this.state.raProfiles.get(profile.raProfileUuid) : undefined;
+      if (!ra) return refuse(`SCEP Profile ${name} has no default RA Profile`);
+    }
+    if (!profile.enabled) return refuse(`SCEP Profile ${profile.name} is not enabled`);
+    if (!ra.enabled) return refuse(`RA Profile ${ra.name} is not enabled`);
+    const ca = this.state.certificates.get(profile.caCertificateUuid);
+    if (!ca || !caAcceptable(ca, profile.enableIntune)) return refuse(`CA Certificate of SCEP Profile ${profile.name} is not acceptable`);
+    const operation = req.query.get("operation");
+    if (operation !== "GetCACaps") return refuse(`Unsupported operation ${operation ?? "(none)"} in this emulator`);
+    return {
+      status: 200,
+      raw: true,
+      headers: { "content-type": "text/plain" },
+      body: ["Renewal", "SHA-256", "AES", "POSTPKIOperation", "SCEPStandard"].join("\n"),
+    };
   }
 
   // ---- RA profiles -------------------------------------------------------------------------

@@ -164,9 +164,12 @@ describe("czertainly.ScepProfile through the real dynamic-provider host", () => 
     expect(off.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update", changed: ["enabled"] });
     expect(byName("e2e-devices").enabled).toBe(false);
     expect(off.outputs.enabled).toBe(false);
+    // What `enabled` means to a device: the profile's SCEP URL stops serving.
+    expect((await fetch(`${off.outputs.scepUrl}?operation=GetCACaps`)).status).toBe(400);
     const on = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
     expect(on.errors).toEqual([]);
     expect(byName("e2e-devices").enabled).toBe(true);
+    expect((await fetch(`${on.outputs.scepUrl}?operation=GetCACaps`)).status).toBe(200);
   });
 
   it("refresh picks up drift made outside Pulumi, and the next up puts it back", async () => {

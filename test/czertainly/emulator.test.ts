@@ -394,6 +394,29 @@ describe("RA-profile activation and delete", () => {
   });
 });
 
+describe("the SCEP protocol endpoint", () => {
+  it("answers GetCACaps without credentials only for an enabled profile with an RA profile", async () => {
+    const p = await create({ name: "proto", raProfileUuid: SEED.raProfileUuid });
+    const url = `${c.url}/v1/protocols/scep/proto/pkiclient.exe?operation=GetCACaps`;
+    expect((await http("GET", url)).status).toBe(400);
+    await http("PATCH", `${P()}/${p.uuid}/enable`, { token: c.token });
+    const caps = await http("GET", url);
+    expect(caps.status).toBe(200);
+    expect(caps.text).toContain("SCEPStandard");
+    c.state.raProfiles.get(SEED.raProfileUuid)!.enabled = false;
+    try {
+      expect((await http("GET", url)).status).toBe(400);
+    } finally {
+      c.state.raProfiles.get(SEED.raProfileUuid)!.enabled = true;
+    }
+    const viaRa = `${c.url}/v1/protocols/scep/raProfile/${SEED.raProfile2Name}/pkiclient.exe?operation=GetCACaps`;
+    expect((await http("GET", viaRa)).status).toBe(400);
+    await http("PATCH", `${c.url}/v1/authorities/${SEED.authorityUuid}/raProfiles/${SEED.raProfile2Uuid}/protocols/scep/activate/${p.uuid}`, { token: c.token, body: { issueCertificateAttributes: [] } });
+    expect((await http("GET", viaRa)).status).toBe(200);
+    expect((await http("GET", `${c.url}/v1/protocols/scep/nope/pkiclient.exe?operation=GetCACaps`)).status).toBe(404);
+  });
+});
+
 describe("eligible CA certificates", () => {
   it("requires intuneEnabled and lists RSA only when Intune is on", async () => {
     const missing = await http("GET", `${P()}/caCertificates`, { token: c.token });
