@@ -23,6 +23,9 @@
  * - the dependent-RA-profile 422 on delete says "Dependent SCEP Profiles" while listing RA
  *   profiles (§1.7 delete);
  * - null fields are omitted from responses (§1.2, Jackson NON_NULL).
+ *
+ * The SCEP protocol endpoint (unauthenticated) answers `GetCACaps` only, enough to show whether a
+ * profile's `scepUrl` serves.
  */
 import { createHmac, createHash, randomBytes, randomUUID, timingSafeEqual, X509Certificate } from "node:crypto";
 import { Emulator, bearerOf, type EmulatorOptions, type EmuRequest, type EmuResponse } from "../core/emulator";
