@@ -158,6 +158,13 @@ describe("create", () => {
     expect(e404.message).toContain(`HTTP 404: Object of type 'RaProfile' identified by ${unknown} is not found.`);
     expect(c.state.profiles.size).toBe(0);
   });
+
+  it("lists every message of a 422 array, one per line", async () => {
+    const bad = (name: string) => ({ uuid: SEED.issueAttribute.uuid, name, contentType: "string", content: [{ data: "x" }] });
+    const e = await hooks.create(await checked({ raProfileUuid: SEED.raProfileUuid, issueCertificateAttributes: [bad("first"), bad("second")] })).catch((x) => x);
+    expect(e.status).toBe(422);
+    expect(e.message).toMatch(/HTTP 422 ValidationError: Attribute first .*\n  - Attribute second /);
+  });
 });
 
 describe("read", () => {
