@@ -4,6 +4,7 @@
  * the answer with SDDC Manager's logs, so it is always shown, under its own name, for support.
  */
 import { ApiError } from "../core/errors";
+import { redact } from "../core/redact";
 import { snippet, type ErrorContext } from "../core/api";
 
 export const VENDOR = "VMware Cloud Foundation";
@@ -86,7 +87,8 @@ export class VcfTaskFailedError extends Error {
       lines.push(...modelDetails(e, 2));
     }
     if (!errors.length) lines.push(`  see the task in SDDC Manager (Tasks panel, or GET /v1/tasks/${taskId}) for details`);
-    super(lines.join("\n"));
+    // Task errors quote the spec at times (an LDAP bind failure names the user, sometimes more).
+    super(redact(lines.join("\n")));
   }
 }
 

@@ -300,6 +300,13 @@ describe("long-running tasks", () => {
     expect(e.message).toMatch(/reference token: [0-9A-F]{6}/);
   });
 
+  it("never prints a secret the task error echoes back", async () => {
+    t.state.failNextTask = { errorCode: "LDAP_BIND_FAILED", message: "Bind as svc-ldap@corp.example.com with password ldap-bind-pass failed" };
+    const e = await hooks.create(await checked({ name: "echo" }, conn)).catch((x) => x);
+    expect(e).toBeInstanceOf(VcfTaskFailedError);
+    expect(e.message).toMatch(/with password \[redacted\] failed/);
+  });
+
   it("stops waiting after the bounded time and says how to proceed", async () => {
     process.env.TRUSTPLANE_VCF_TASK_TIMEOUT_MS = "30";
     const slow = await startVcfEmulator({ asyncTasks: true, taskPolls: 1000 });
