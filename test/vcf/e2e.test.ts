@@ -167,6 +167,18 @@ describe("vcf.IdentityProvider through the real dynamic-provider host", { timeou
     expect(reqs.lastIndexOf(`DELETE /v1/identity-providers/${oldId}`)).toBeLessThan(reqs.lastIndexOf("POST /v1/identity-providers"));
   });
 
+  it("a token that expires mid-run is refreshed once in the host and the run carries on", async () => {
+    const logins = emu.state.logins;
+    const refreshes = emu.state.refreshes;
+    emu.emu.inject({ kind: "token-expired" });
+    const r = await go("refresh", opts({ type: OIDC_ONLY, clientId: "vcf-sso-2" }));
+    expect(r.errors).toEqual([]);
+    expect(r.steps.map((s: any) => s.op)).toEqual(["same", "same"]);
+    // The new host logged in once; both concurrent reads then shared one refresh.
+    expect(emu.state.logins).toBe(logins + 1);
+    expect(emu.state.refreshes).toBe(refreshes + 1);
+  });
+
   it("destroys everything it created and leaves the Embedded IdP", async () => {
     const r = await go("destroy", opts({ type: OIDC_ONLY, clientId: "vcf-sso-2" }));
     expect(r.errors).toEqual([]);
