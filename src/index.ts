@@ -3,3 +3,7 @@
  *   import { scm } from "trustplane";  new scm.ScepProfile("gp", { ... });
  */
 export * as scm from "./scm";
+export * as nevisidm from "./nevisidm";
+export * as czertainly from "./czertainly";
+export * as cxif from "./cxif";
+export * as vcf from "./vcf";
