@@ -58,11 +58,111 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
       };
     },
   },
+  czertainly: {
+    uses: (cfg) => "trustplane:czertainlyUrl" in cfg,
+    async start() {
+      const { startCzertainlyEmulator } = await import("../src/czertainly/emulator");
+      const e = await startCzertainlyEmulator();
+      return {
+        // Core accepts JWTs from its configured issuer only; the emulator is its own issuer, so
+        // the demo hands the provider a token the emulator signed instead of the stack's.
+        overrides: { "trustplane:czertainlyUrl": { value: e.url }, "trustplane:czertainlyToken": { value: e.token, secret: true } },
+        stop: () => e.stop(),
+        drift() {
+          const p = [...e.state.profiles.values()][0];
+          if (!p) return undefined;
+          p.description = "paused during the PKI audit";
+          return `an operator edited SCEP profile '${p.name}''s description in CZERTAINLY`;
+        },
+      };
+    },
+  },
+  vcf: {
+    uses: (cfg) => "trustplane:vcfHost" in cfg,
+    async start(cfg) {
+      const { startVcfEmulator } = await import("../src/vcf/emulator");
+      const e = await startVcfEmulator({ username: need(cfg, "trustplane:vcfUsername"), password: need(cfg, "trustplane:vcfPassword") });
+      return {
+        overrides: { "trustplane:vcfHost": { value: e.url } },
+        stop: () => e.stop(),
+        drift() {
+          const p = [...e.state.idps.values()].find((i) => i.type !== "Embedded");
+          if (!p?.ldap) return undefined;
+          (p.ldap as { domainAlias?: string }).domainAlias = "CORP";
+          return `an administrator set a domain alias on identity provider '${p.name}' in SDDC Manager`;
+        },
+      };
+    },
+  },
+  cxif: {
+    uses: (cfg) => "trustplane:cxifHost" in cfg,
+    async start(cfg) {
+      const { startCxifEmulator } = await import("../src/cxif/emulator");
+      const e = await startCxifEmulator({ clientId: need(cfg, "trustplane:cxifClientId"), clientSecret: need(cfg, "trustplane:cxifClientSecret") });
+      return {
+        overrides: { "trustplane:cxifHost": { value: e.url }, "trustplane:cxifTokenUrl": { value: e.tokenUrl } },
+        stop: () => e.stop(),
+        drift() {
+          const c = [...e.state.configurations.values()][0];
+          const mapping = c && Object.values(c.profiles)[0]?.["scim-rfc7643-mapping"];
+          if (!mapping) return undefined;
+          mapping.emails = "SWALLOW";
+          return `an administrator stopped forwarding e-mail addresses in SCIM configuration ${c.id}`;
+        },
+      };
+    },
+  },
+  nevisidm: {
+    uses: (cfg) => "trustplane:nevisidmUrl" in cfg,
+    async start(cfg) {
+      const { startNevisidmEmulator, DEFAULT_CLIENTS } = await import("../src/nevisidm/emulator");
+      const acme = DEFAULT_CLIENTS.acme;
+      // The seed client plus the properties and rollout accounts the examples record things on.
+      const e = await startNevisidmEmulator({
+        clients: {
+          acme: {
+            properties: [
+              ...(acme.properties ?? []),
+              { name: "rollout_stack", stringMaxLen: 32 },
+              { name: "gp_scep_profile", stringMaxLen: 64 },
+              { name: "scim_href", stringMaxLen: 255 },
+            ],
+            profiles: [
+              ...(acme.profiles ?? []),
+              { extId: "p-rollout-dev", userExtId: "svc-rollout-dev", unitExtId: "hq" },
+              { extId: "p-rollout-prod", userExtId: "svc-rollout-prod", unitExtId: "hq" },
+            ],
+          },
+        },
+      });
+      // The stack's token stands for a technical user with the rights the stack needs.
+      e.state.principals.set(need(cfg, "trustplane:nevisidmToken"), { name: "svc-pulumi" });
+      return {
+        overrides: { "trustplane:nevisidmUrl": { value: e.url } },
+        stop: () => e.stop(),
+        drift() {
+          for (const c of e.state.clients.values())
+            for (const p of c.profiles.values())
+              for (const key of ["rollout_stack", "cost_center"])
+                if (p.properties.has(key)) {
+                  p.properties.set(key, "manual-fix");
+                  return `a help-desk agent overwrote ${key} on nevisIDM profile '${p.extId}'`;
+                }
+          return undefined;
+        },
+      };
+    },
+  },
 };
 
 /** The config change each example's demo makes for its update step. */
 const CHANGES: Record<string, { key: string; value: string }> = {
   "scm-scep-profile": { key: "scm-scep-profile:digest", value: "sha512" },
+  "identity-platform": { key: "identity-platform:digest", value: "sha512" },
+  "czertainly-scep-profile": { key: "czertainly-scep-profile:renewalThresholdDays", value: "14" },
+  "vcf-identity-provider": { key: "vcf-identity-provider:usersBaseDn", value: "OU=Staff,DC=corp,DC=example,DC=com" },
+  "cxif-scim-configuration": { key: "cxif-scim-configuration:phoneNumbers", value: "FORWARD" },
+  "nevisidm-profile-properties": { key: "nevisidm-profile-properties:costCenter", value: "CC-9" },
 };
 
 export interface DemoOptions {

@@ -1,0 +1,32 @@
+/**
+ * One SCEP profile in CZERTAINLY Core, with its own SCEP URL through an RA profile.
+ *
+ * Credentials come from the stack config (`trustplane:czertainlyUrl`, `trustplane:czertainlyToken`,
+ * or a client certificate: `trustplane:czertainlyClientCert` / `czertainlyClientKey`).
+ *
+ * To adopt a profile that already exists, add the import option once, run `pulumi up`, then remove
+ * it. Core never answers the challenge password: declare it here, as it is set in Core.
+ *   new czertainly.ScepProfile("devices", { ...same inputs as the live profile... },
+ *     { import: "3f1c9a52-6d0e-4b7a-9c21-5e8d7f6a4b30" });   // the profile's uuid
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { czertainly } from "trustplane";
+
+const config = new pulumi.Config();
+
+const devices = new czertainly.ScepProfile("devices", {
+  name: config.get("profileName") ?? `devices-${pulumi.getStack()}`,
+  description: "Managed laptops and phones",
+  caCertificateUuid: config.require("caCertificateUuid"),
+  raProfileUuid: config.require("raProfileUuid"),
+  challengePassword: config.requireSecret("challengePassword"),
+  renewalThreshold: config.getNumber("renewalThresholdDays") ?? 30,
+  includeCaCertificate: true,
+});
+
+export const uuid = devices.uuid;
+export const scepUrl = devices.scepUrl;
+export const caSubject = devices.caCertificate.apply((c) => c?.subjectDn);
+export const caFingerprint = devices.caCertificate.apply((c) => c?.fingerprint);
+export const caNotAfter = devices.caCertificate.apply((c) => c?.notAfter);
+export const renewalThreshold = devices.renewalThreshold;
