@@ -169,12 +169,14 @@ export interface DemoOptions {
   example: string;
   stack: string;
   out?: (line: string) => void;
+  /** Called after each step with the state file as that step left it (tests inspect it). */
+  onStep?: (title: string, stateFile: string) => void;
 }
 
 export interface DemoResult {
   ok: boolean;
   stateFile: string;
-  steps: Array<{ title: string; ok: boolean; outputs: Record<string, unknown>; counts: Record<string, number>; errors: string[] }>;
+  steps: Array<{ title: string; ok: boolean; outputs: Record<string, unknown>; counts: Record<string, number>; errors: string[]; hostLog: string[] }>;
 }
 
 export async function demo(o: DemoOptions): Promise<DemoResult> {
@@ -199,8 +201,9 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
       out("");
       out(`=== ${title} ===`);
       const r = await run(verb, stackRunOptions({ projectDir, stack: o.stack, passphrase, overrides: { ...overrides, ...extra }, stateFile, out }));
-      result.steps.push({ title, ok: r.ok, outputs: r.outputs, counts: r.counts, errors: r.errors });
+      result.steps.push({ title, ok: r.ok, outputs: r.outputs, counts: r.counts, errors: r.errors, hostLog: r.host.log });
       if (!r.ok) result.ok = false;
+      o.onStep?.(title, stateFile);
       return r;
     };
     await step("preview: the plan", "preview");

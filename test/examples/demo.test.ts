@@ -1,0 +1,111 @@
+/**
+ * `npm run demo`, end to end: the identity-platform example's dev stack in process (so the state
+ * file can be read after every step) and its prod stack at the same time through the CLI entry,
+ * against their own emulators. Asserts the plan, the outputs wired across vendors, the state after
+ * each step, and that no secret of either stack's config shows up anywhere.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { findCanaries, readState, requireDist, ROOT } from "../helpers";
+
+const EXAMPLE = path.join(ROOT, "examples", "identity-platform");
+const PASSPHRASE = "trustplane-demo";
+
+function stackSecrets(stack: string): string[] {
+  const { loadStackConfig } = requireDist("./dist/provider/stackconfig.js");
+  const cfg: Record<string, { value: string; secret?: boolean }> = loadStackConfig(EXAMPLE, stack, PASSPHRASE);
+  return Object.values(cfg).filter((v) => v.secret).map((v) => v.value);
+}
+
+describe("the identity-platform demo", () => {
+  it("runs dev and prod independently: plan, up, no-op preview, update, refresh with drift, destroy, and leaks no secret", async () => {
+    const { demo } = requireDist("./dist/provider/demo.js");
+    const secrets = [...stackSecrets("dev"), ...stackSecrets("prod")];
+    expect(secrets.length).toBeGreaterThanOrEqual(16);
+
+    // prod through the CLI entry, as `npm run demo -- --stack prod` runs it, while dev runs here.
+    const prod = promisify(execFile)(process.execPath, [path.join(ROOT, "dist", "provider", "demo.js"), "--example", "identity-platform", "--stack", "prod"], {
+      cwd: ROOT,
+      env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+    });
+
+    const lines: string[] = [];
+    const states: Record<string, string> = {};
+    const resourcesAfter: Record<string, string[]> = {};
+    const dev = await demo({
+      example: "identity-platform",
+      stack: "dev",
+      out: (l: string) => lines.push(l),
+      onStep: (title: string, file: string) => {
+        // A first preview writes no state file.
+        states[title] = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : '{"resources": []}';
+        resourcesAfter[title] = JSON.parse(states[title]).resources.map((r: { type: string }) => r.type.replace(/^pulumi-nodejs:dynamic\//, "")).sort();
+      },
+    });
+    const prodOut = await prod;
+
+    expect(dev.ok, lines.join("\n")).toBe(true);
+    const [plan, up, again, update, refresh, destroy] = dev.steps;
+    expect(dev.steps.map((s: { title: string }) => s.title.split(":")[0])).toEqual([
+      "preview", "up", "preview again", "up after the config change", "refresh", "destroy",
+    ]);
+    const five = ["cxif:ScimConfiguration", "czertainly:ScepProfile", "nevisidm:ProfileProperties", "scm:ScepProfile", "vcf:IdentityProvider"];
+
+    // The plan creates all five and knows no server-assigned value yet.
+    expect(plan.counts.create).toBe(5);
+    expect(resourcesAfter[plan.title]).toEqual([]);
+    expect(plan.outputs.scimHref).toBe("(unknown)");
+
+    // up: five objects in state, and outputs wired across vendors.
+    expect(up.counts.create).toBe(5);
+    expect(resourcesAfter[up.title]).toEqual(five);
+    const ca = up.outputs.scepCaCertificate as { subject: string; fingerprint: string; notAfter: string };
+    expect(ca.subject).toMatch(/^CN=/);
+    expect(ca.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(ca.notAfter)).toBeGreaterThan(Date.now());
+    expect(up.outputs.scepUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/protocols\/scep\/globalprotect-devices-dev\/pkiclient\.exe$/);
+    expect(up.outputs.scimHref).toBe("/connectionDescriptors/oci-iam-dev");
+    expect(up.outputs.datacenterIdentityProviderStatus).toBe("ACTIVE");
+    expect(up.outputs.rolloutRecord).toEqual({ rollout_stack: "dev", gp_scep_profile: "gp-devices-dev", scim_href: "/connectionDescriptors/oci-iam-dev" });
+    // The SCM profile carries what CZERTAINLY answered, not a copy.
+    const scm = JSON.parse(states[up.title]).resources.find((r: { type: string }) => r.type.endsWith("scm:ScepProfile"));
+    expect(scm.outputs.scepUrl).toBe(up.outputs.scepUrl);
+    expect(scm.outputs.fingerprint).toBe(ca.fingerprint);
+
+    // An unchanged program plans nothing.
+    expect(again.counts).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 5 });
+
+    // The config change (digest) updates the SCM profile alone.
+    expect(update.counts).toMatchObject({ update: 1, create: 0, replace: 0, delete: 0, same: 4 });
+    expect(update.outputs.globalProtectDigest).toBe("sha512");
+
+    // Every vendor's emulator was changed outside Pulumi; refresh sees each change.
+    expect(refresh.counts.refresh).toBe(5);
+    expect(lines.filter((l) => l.includes("(outside Pulumi)"))).toHaveLength(5);
+    expect(resourcesAfter[refresh.title]).toEqual(five);
+
+    expect(destroy.counts.delete).toBe(5);
+    expect(resourcesAfter[destroy.title]).toEqual([]);
+    expect(readState(dev.stateFile).resources).toEqual([]);
+
+    // prod ran on its own emulators with its own names and state file.
+    expect(prodOut.stdout).toContain("demo finished: every step succeeded (identity-platform, stack prod)");
+    expect(prodOut.stdout).toContain('scimHref: "/connectionDescriptors/oci-iam-prod"');
+    expect(prodOut.stdout).toContain('globalProtectDigest: "sha384"');
+    expect(prodOut.stdout).not.toContain("oci-iam-dev");
+    expect(readState(path.join(EXAMPLE, ".trustplane", "demo-prod.json")).resources).toEqual([]);
+
+    const texts: Record<string, string> = { "dev output": lines.join("\n"), "prod output": prodOut.stdout + prodOut.stderr };
+    for (const [title, text] of Object.entries(states)) texts[`dev state after ${title}`] = text;
+    for (const s of dev.steps) {
+      texts[`dev host log, ${s.title}`] = s.hostLog.join("\n");
+      texts[`dev errors, ${s.title}`] = s.errors.join("\n");
+    }
+    expect(findCanaries(secrets, texts)).toEqual([]);
+    // The state holds the secrets encrypted, in Pulumi's wire shape, not absent.
+    expect(states[up.title]).toContain("4dabf18193072939515e22adb298388d");
+  });
+});
