@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
+import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError } from "../core/errors";
 import { UncertainOutcomeError } from "../core/lookup";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
@@ -138,36 +139,15 @@ export function cxifClient(connection: Record<string, unknown> | undefined): Cxi
 }
 
 /** OAuth2 client credentials at the identity domain: HTTP basic client authentication, the framework scope. */
-export async function fetchCxifToken(tokenUrl: string, clientId: string, clientSecret: string, scope: string, tls: TlsSettings): Promise<Token> {
-  const api = new JsonApi({
+export function fetchCxifToken(tokenUrl: string, clientId: string, clientSecret: string, scope: string, tls: TlsSettings): Promise<Token> {
+  return fetchClientCredentialsToken({
     vendor: "OCI IAM identity domain",
-    baseUrl: tokenUrl,
-    auth: {
-      headers: async () => ({
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
-      }),
-      unauthorized: () => false,
-    },
-    tls,
-    toError: (ctx) => {
-      const e = toCxifError(ctx, "OCI IAM identity domain");
-      if (ctx.status === 400 || ctx.status === 401) {
-        e.hint =
-          `the identity domain refused the confidential application: check CXIF_CLIENT_ID / CXIF_CLIENT_SECRET, that it may use client credentials, ` +
-          `and that scope '${scope}' is granted (the CXIF OAuth application added as an authorized resource)`;
-        e.refreshMessage();
-      }
-      return e;
-    },
+    tokenUrl, clientId, clientSecret, scope, tls,
+    // Identity domains state the lifetime; 3600 s is their default for client credentials.
+    defaultExpiresIn: 3600,
+    toError: (ctx) => toCxifError(ctx, "OCI IAM identity domain"),
+    refusedHint:
+      `the identity domain refused the confidential application: check CXIF_CLIENT_ID / CXIF_CLIENT_SECRET, that it may use client credentials, ` +
+      `and that scope '${scope}' is granted (the CXIF OAuth application added as an authorized resource)`,
   });
-  const form = new URLSearchParams({ grant_type: "client_credentials", scope }).toString();
-  // A token request has no side effect, so it may be retried like a GET.
-  const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
-    idempotent: true,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    rawBody: form,
-  });
-  if (!r.body?.access_token) throw new ConfigError(`the identity domain's token endpoint ${tokenUrl} answered without an access_token`);
-  // Identity domains state the lifetime; 3600 s is their default for client credentials.
-  return { value: r.body.access_token, expiresIn: r.body.expires_in ?? 3600 };
 }

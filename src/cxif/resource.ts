@@ -7,7 +7,7 @@
  * `targetConnectionDescriptorHref`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../core/stub";
+import { TrustplaneResource } from "../core/resource";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScimConfigurationOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ScimConfigurationInputs } from "./schema";
@@ -25,18 +25,10 @@ const OUTPUT_KEYS: (keyof ScimConfigurationOutputs)[] = [
 
 export interface ScimConfiguration extends Outputify<ScimConfigurationOutputs> {}
 
-export class ScimConfiguration extends pulumi.dynamic.Resource {
+export class ScimConfiguration extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/cxif:ScimConfiguration";
 
   constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
-    super(
-      providerStub("cxif:ScimConfiguration"),
-      name,
-      { ...props, ...args },
-      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
-      "cxif",
-      "ScimConfiguration",
-    );
+    super("cxif:ScimConfiguration", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
   }
 }

@@ -12,7 +12,7 @@
  * that has none stays unverified: Core ignores a password sent to a profile without one.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../core/stub";
+import { TrustplaneResource } from "../core/resource";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScepProfileOutputs } from "./provider";
 import { ATTRIBUTE_KEYS, hasSecretContent, SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
@@ -28,24 +28,16 @@ const OUTPUT_KEYS: (keyof ScepProfileOutputs)[] = [
 
 export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
 
-export class ScepProfile extends pulumi.dynamic.Resource {
+export class ScepProfile extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/czertainly:ScepProfile";
 
   constructor(name: string, args: ScepProfileArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
     const given: Record<string, unknown> = { ...args };
     // Attributes typed `secret` carry secrets inside otherwise plain lists: mark the whole input
     // secret when they do, so the engine keeps its output encrypted too.
     for (const k of ATTRIBUTE_KEYS) {
       if (given[k] !== undefined) given[k] = pulumi.output(given[k]).apply((v) => (hasSecretContent(v) ? pulumi.secret(v) : v));
     }
-    super(
-      providerStub("czertainly:ScepProfile"),
-      name,
-      { ...props, ...given },
-      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
-      "czertainly",
-      "ScepProfile",
-    );
+    super("czertainly:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts);
   }
 }

@@ -13,7 +13,7 @@
  * answer of the last PATCH, so changes made elsewhere are not seen.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../core/stub";
+import { TrustplaneResource } from "../core/resource";
 import type { Inputify, Outputify } from "../core/types";
 import type { ProfilePropertiesOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ProfilePropertiesInputs } from "./schema";
@@ -26,18 +26,10 @@ const OUTPUT_KEYS: (keyof ProfilePropertiesOutputs)[] = [
 
 export interface ProfileProperties extends Outputify<ProfilePropertiesOutputs> {}
 
-export class ProfileProperties extends pulumi.dynamic.Resource {
+export class ProfileProperties extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/nevisidm:ProfileProperties";
 
   constructor(name: string, args: ProfilePropertiesArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
-    super(
-      providerStub("nevisidm:ProfileProperties"),
-      name,
-      { ...props, ...args },
-      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
-      "nevisidm",
-      "ProfileProperties",
-    );
+    super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
   }
 }

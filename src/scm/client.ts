@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
+import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import type { TlsSettings } from "../core/transport";
@@ -105,34 +106,14 @@ export function scmClient(connection: Record<string, unknown> | undefined): ScmC
 }
 
 /** OAuth2 client credentials: HTTP basic auth, `scope=tsg_id:<TSG>` (the SCM auth service spec). */
-export async function fetchScmToken(tokenUrl: string, clientId: string, clientSecret: string, tsgId: string, tls: TlsSettings): Promise<Token> {
-  const api = new JsonApi({
+export function fetchScmToken(tokenUrl: string, clientId: string, clientSecret: string, tsgId: string, tls: TlsSettings): Promise<Token> {
+  return fetchClientCredentialsToken({
     vendor: "Strata Cloud Manager auth",
-    baseUrl: tokenUrl,
-    auth: {
-      headers: async () => ({
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
-      }),
-      unauthorized: () => false,
-    },
-    tls,
-    toError: (ctx) => {
-      const e = toScmError(ctx);
-      if (ctx.status === 401 || ctx.status === 400) {
-        e.hint = "the token service refused the service account: check SCM_CLIENT_ID / SCM_CLIENT_SECRET and that the account has a role on TSG " + tsgId;
-        e.refreshMessage();
-      }
-      return e;
-    },
+    tokenUrl, clientId, clientSecret, tls,
+    scope: `tsg_id:${tsgId}`,
+    defaultExpiresIn: 900,
+    toError: (ctx) => toScmError(ctx),
+    refusedHint: "the token service refused the service account: check SCM_CLIENT_ID / SCM_CLIENT_SECRET and that the account has a role on TSG " + tsgId,
   });
-  const form = new URLSearchParams({ grant_type: "client_credentials", scope: `tsg_id:${tsgId}` }).toString();
-  // A token request has no side effect, so it may be retried like a GET.
-  const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
-    idempotent: true,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    rawBody: form,
-  });
-  if (!r.body?.access_token) throw new ConfigError(`Strata Cloud Manager token service at ${tokenUrl} answered without an access_token`);
-  return { value: r.body.access_token, expiresIn: r.body.expires_in ?? 900 };
 }
 

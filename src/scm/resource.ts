@@ -6,7 +6,7 @@
  * declare them in the program; they are taken as declared until the next update writes them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../core/stub";
+import { TrustplaneResource } from "../core/resource";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScepProfileOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
@@ -21,18 +21,10 @@ const OUTPUT_KEYS: (keyof ScepProfileOutputs)[] = [
 
 export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
 
-export class ScepProfile extends pulumi.dynamic.Resource {
+export class ScepProfile extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/scm:ScepProfile";
 
   constructor(name: string, args: ScepProfileArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
-    super(
-      providerStub("scm:ScepProfile"),
-      name,
-      { ...props, ...args },
-      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
-      "scm",
-      "ScepProfile",
-    );
+    super("scm:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
   }
 }

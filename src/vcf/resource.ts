@@ -12,7 +12,7 @@
  * discovered OIDC endpoints), `idpMessage`, `fedIdp`, and `secretsUnverified`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../core/stub";
+import { TrustplaneResource } from "../core/resource";
 import type { Inputify, Outputify } from "../core/types";
 import type { IdentityProviderOutputs } from "./provider";
 import { SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
@@ -26,18 +26,10 @@ const OUTPUT_KEYS: (keyof IdentityProviderOutputs)[] = [
 
 export interface IdentityProvider extends Outputify<IdentityProviderOutputs> {}
 
-export class IdentityProvider extends pulumi.dynamic.Resource {
+export class IdentityProvider extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/vcf:IdentityProvider";
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, undefined]));
-    super(
-      providerStub("vcf:IdentityProvider"),
-      name,
-      { ...props, ...args },
-      { ...opts, additionalSecretOutputs: [...SECRET_OUTPUTS, ...(opts?.additionalSecretOutputs ?? [])] },
-      "vcf",
-      "IdentityProvider",
-    );
+    super("vcf:IdentityProvider", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * What every trustplane resource class does in its constructor: declare each output key (the
+ * engine only reports outputs a resource registered), keep the vendor's secret outputs encrypted
+ * whatever the program's options say, and hand Pulumi the small provider stub rather than a
+ * closure over our code.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "./stub";
+
+export abstract class TrustplaneResource extends pulumi.dynamic.Resource {
+  protected constructor(
+    /** `<vendor>:<Kind>`, e.g. `scm:ScepProfile`: the registry key of `trustplane/provider`. */
+    type: `${string}:${string}`,
+    outputKeys: readonly string[],
+    secretOutputs: readonly string[],
+    name: string,
+    args: Record<string, unknown>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    const [module, kind] = type.split(":");
+    super(
+      providerStub(type),
+      name,
+      { ...Object.fromEntries(outputKeys.map((k) => [k, undefined])), ...args },
+      { ...opts, additionalSecretOutputs: [...secretOutputs, ...(opts?.additionalSecretOutputs ?? [])] },
+      module,
+      kind,
+    );
+  }
+}
