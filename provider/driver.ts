@@ -11,7 +11,7 @@
  * their data dependencies) and deleted in reverse.
  */
 import * as path from "node:path";
-import { InitFailedError, ProviderHost, type Props } from "./host";
+import { InitFailedError, ProviderHost, trace, type Props } from "./host";
 import { secretOutputs } from "./index";
 import { SECRET_SIG, SECRET_SIG_KEY, StateFile, type ResourceState, type StackState } from "./statefile";
 
@@ -156,6 +156,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   const sf = new StateFile(o.stateFile, passphrase);
   const state = sf.load(o.project, o.stack);
   const config = o.config ?? {};
+  trace("run-start", { verb, project: o.project, stack: o.stack });
   const host = await ProviderHost.start({ cwd: o.projectDir, project: o.project });
   const steps: Step[] = [];
   const errors: string[] = [];
@@ -171,6 +172,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     if (verb !== "preview") sf.save(state);
   } finally {
     await host.stop();
+    trace("run-end", { verb, project: o.project, host: host.pid });
   }
   const counts = Object.fromEntries(Object.keys(SYMBOL).map((k) => [k, steps.filter((s) => s.op === k).length])) as Record<StepOp, number>;
   const PAST: Record<StepOp, string> = {
@@ -408,10 +410,13 @@ async function deploy(
   } catch (e) {
     errors.push(`the program failed: ${(e as Error).stack ?? e}`);
   }
+  trace("program-ran", { project: o.project });
   const resolvedOutputs = await resolveOutputs(pulumi, exported, errors);
+  trace("outputs-resolved", { project: o.project });
   // Registrations still in flight (resources no output depends on) are part of the run too.
   const settings = require(require.resolve("@pulumi/pulumi/runtime/settings", { paths: [programDir, __dirname] }));
   await settings.waitForRPCs?.().catch(() => undefined);
+  trace("rpcs-done", { project: o.project });
   for (let n = -1; n !== pending.length; ) {
     n = pending.length;
     await Promise.all(pending);

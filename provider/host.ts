@@ -50,6 +50,89 @@ export interface HostOptions {
   project: string;
   /** Lines the host prints to stderr (its own error logging), for the driver's log. */
   onLog?: (line: string) => void;
+  /** Per-call deadlines in milliseconds; defaults from `deadlinesFromEnv()`. */
+  deadlines?: Partial<Deadlines>;
+}
+
+/**
+ * How long each gRPC call may take before it fails with an error naming the call, instead of
+ * waiting forever on a host that will not answer. Offline calls (Configure, Check, Diff) get less
+ * than the calls that talk to the vendor API, whose own retries and backoff can take a while.
+ */
+export interface Deadlines {
+  /** Spawn until the host prints its port. */
+  startMs: number;
+  configureMs: number;
+  checkMs: number;
+  diffMs: number;
+  createMs: number;
+  readMs: number;
+  updateMs: number;
+  deleteMs: number;
+}
+
+export const DEFAULT_DEADLINES: Deadlines = {
+  startMs: 60_000,
+  configureMs: 30_000,
+  checkMs: 60_000,
+  diffMs: 60_000,
+  createMs: 90_000,
+  readMs: 90_000,
+  updateMs: 90_000,
+  deleteMs: 90_000,
+};
+
+/**
+ * `TRUSTPLANE_HOST_DEADLINE_MS` sets every call's deadline at once (a slow API, a debugger);
+ * `TRUSTPLANE_HOST_<CALL>_DEADLINE_MS` (CREATE, READ, …, START) sets one.
+ */
+export function deadlinesFromEnv(env: NodeJS.ProcessEnv = process.env): Deadlines {
+  const num = (name: string): number | undefined => {
+    const v = env[name];
+    const n = v === undefined || v === "" ? NaN : Number(v);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const all = num("TRUSTPLANE_HOST_DEADLINE_MS");
+  const out = { ...DEFAULT_DEADLINES };
+  for (const k of Object.keys(out) as (keyof Deadlines)[]) {
+    const one = num(`TRUSTPLANE_HOST_${k.replace(/Ms$/, "").toUpperCase()}_DEADLINE_MS`);
+    out[k] = one ?? all ?? out[k];
+  }
+  return out;
+}
+
+type HostCall = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
+
+/**
+ * With `TRUSTPLANE_HOST_TRACE=<file>`, one JSON line per host event (spawn, each call with its
+ * duration, stop) is appended to the file: what to look at when a run is slow or seems stuck.
+ */
+export function trace(event: string, fields: Record<string, unknown> = {}): void {
+  const file = process.env.TRUSTPLANE_HOST_TRACE;
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, JSON.stringify({ t: new Date().toISOString(), pid: process.pid, event, ...fields }) + "\n");
+  } catch {
+    // tracing must never break a run
+  }
+}
+
+/** A gRPC call to the host that got no answer before its deadline. */
+export class HostDeadlineError extends Error {}
+
+/** Every host this process started and has not stopped yet: killed if the process exits first. */
+const liveHosts = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  liveHosts.add(child);
+  child.once("exit", () => liveHosts.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // A test that timed out, or a driver that threw past its `finally`, must not leave hosts behind.
+    process.once("exit", () => {
+      for (const c of liveHosts) c.kill("SIGKILL");
+    });
+  }
 }
 
 let linkDir: string | undefined;
@@ -80,12 +163,20 @@ export class ProviderHost {
   private child?: ChildProcess;
   private client: any;
   readonly log: string[] = [];
+  readonly deadlines: Deadlines;
 
-  private constructor(private readonly opts: HostOptions) {}
+  private constructor(private readonly opts: HostOptions) {
+    this.deadlines = { ...deadlinesFromEnv(), ...(opts.deadlines ?? {}) };
+  }
 
   static async start(opts: HostOptions): Promise<ProviderHost> {
     const h = new ProviderHost(opts);
-    await h.spawn();
+    try {
+      await h.spawn();
+    } catch (e) {
+      await h.stop();
+      throw e;
+    }
     return h;
   }
 
@@ -100,37 +191,85 @@ export class ProviderHost {
     if (extra) env.NODE_PATH = [extra, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
     const child = spawn(process.execPath, [hostMain, "127.0.0.1:0"], { cwd: this.opts.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    track(child);
     readline.createInterface({ input: child.stderr! }).on("line", (l) => {
       this.log.push(l);
       this.opts.onLog?.(l);
     });
     const port = await new Promise<string>((resolve, reject) => {
       const rl = readline.createInterface({ input: child.stdout! });
-      rl.once("line", (l) => resolve(l.trim()));
-      child.once("exit", (code) => reject(new Error(`dynamic-provider host exited (${code}) before listening:\n${this.log.join("\n")}`)));
+      const timer = setTimeout(
+        () => reject(new HostDeadlineError(`dynamic-provider host did not print its port within ${this.deadlines.startMs} ms${this.logTail()}`)),
+        this.deadlines.startMs,
+      );
+      rl.once("line", (l) => {
+        clearTimeout(timer);
+        resolve(l.trim());
+      });
+      child.once("error", (e) => {
+        clearTimeout(timer);
+        reject(new Error(`dynamic-provider host could not be started: ${e.message}`));
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`dynamic-provider host exited (${signal ?? code}) before listening:\n${this.log.join("\n")}`));
+      });
     });
+    if (!/^\d+$/.test(port)) throw new Error(`dynamic-provider host printed '${port}' where its port was expected${this.logTail()}`);
     this.client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 64 * 1024 * 1024,
     });
     this.startupMs = Date.now() - t0;
+    trace("host-started", { host: child.pid, ms: this.startupMs });
   }
 
   get pid(): number | undefined {
     return this.child?.pid;
   }
 
+  /** Closes the channel and kills the host: SIGTERM, then SIGKILL if it has not exited within 5 s. */
   async stop(): Promise<void> {
     this.client?.close();
-    if (this.child && this.child.exitCode === null) {
-      const exited = new Promise((r) => this.child!.once("exit", r));
-      this.child.kill();
+    const child = this.child;
+    trace("host-stop", { host: child?.pid, exitCode: child?.exitCode, signal: child?.signalCode });
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), 5_000)));
+    if ((await Promise.race([exited, late])) === "late") {
+      child.kill("SIGKILL");
       await exited;
     }
+    clearTimeout(timer);
   }
 
-  private call<T>(method: string, req: unknown): Promise<T> {
+  private logTail(): string {
+    const tail = this.log.slice(-20);
+    return tail.length ? `; the host's last log lines:\n${tail.join("\n")}` : "";
+  }
+
+  /**
+   * One unary call with a deadline. A call that gets no answer in time fails with
+   * DEADLINE_EXCEEDED, turned into an error that names the call and the resource.
+   */
+  private call<T>(method: HostCall, req: unknown, urn?: string): Promise<T> {
+    const ms = this.deadlines[`${method}Ms`];
+    const t0 = Date.now();
     return new Promise((resolve, reject) => {
-      this.client[method](req, (err: any, resp: T) => (err ? reject(toError(err)) : resolve(resp)));
+      this.client[method](req, { deadline: t0 + ms }, (err: any, resp: T) => {
+        trace("call", { host: this.child?.pid, method, urn, ms: Date.now() - t0, error: err ? String(err.details ?? err.message).slice(0, 200) : undefined });
+        if (!err) return resolve(resp);
+        if (err.code === grpc.status.DEADLINE_EXCEEDED) {
+          const what = `${method[0].toUpperCase()}${method.slice(1)}${urn ? ` of ${urn}` : ""}`;
+          return reject(
+            new HostDeadlineError(
+              `dynamic-provider host: ${what} got no answer within ${ms} ms (deadline exceeded; raise TRUSTPLANE_HOST_${method.toUpperCase()}_DEADLINE_MS if the API is this slow)${this.logTail()}`,
+            ),
+          );
+        }
+        reject(toError(err));
+      });
     });
   }
 
@@ -146,7 +285,7 @@ export class ProviderHost {
     req.setUrn(urn);
     req.setOlds(structproto.Struct.fromJavaScript(olds));
     req.setNews(structproto.Struct.fromJavaScript(news));
-    const resp: any = await this.call("check", req);
+    const resp: any = await this.call("check", req, urn);
     return {
       inputs: resp.getInputs()?.toJavaScript() ?? {},
       failures: resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -159,7 +298,7 @@ export class ProviderHost {
     req.setId(id);
     req.setOlds(structproto.Struct.fromJavaScript(olds));
     req.setNews(structproto.Struct.fromJavaScript(news));
-    const resp: any = await this.call("diff", req);
+    const resp: any = await this.call("diff", req, urn);
     const C = provproto.DiffResponse.DiffChanges;
     const c = resp.getChanges();
     return {
@@ -173,7 +312,7 @@ export class ProviderHost {
     const req = new provproto.CreateRequest();
     req.setUrn(urn);
     req.setProperties(structproto.Struct.fromJavaScript(props));
-    const resp: any = await this.call("create", req);
+    const resp: any = await this.call("create", req, urn);
     return { id: resp.getId(), outs: resp.getProperties()?.toJavaScript() ?? {} };
   }
 
@@ -183,7 +322,7 @@ export class ProviderHost {
     req.setId(id);
     req.setProperties(structproto.Struct.fromJavaScript(props));
     req.setInputs(structproto.Struct.fromJavaScript(inputs));
-    const resp: any = await this.call("read", req);
+    const resp: any = await this.call("read", req, urn);
     return { id: resp.getId(), props: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() };
   }
 
@@ -193,7 +332,7 @@ export class ProviderHost {
     req.setId(id);
     req.setOlds(structproto.Struct.fromJavaScript(olds));
     req.setNews(structproto.Struct.fromJavaScript(news));
-    const resp: any = await this.call("update", req);
+    const resp: any = await this.call("update", req, urn);
     return resp.getProperties()?.toJavaScript() ?? {};
   }
 
@@ -202,7 +341,7 @@ export class ProviderHost {
     req.setUrn(urn);
     req.setId(id);
     req.setProperties(structproto.Struct.fromJavaScript(props));
-    await this.call("delete", req);
+    await this.call("delete", req, urn);
   }
 }
 
