@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recorder } from "../recorder";
 import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startCxifEmulator } = trustplane().cxif;
@@ -67,7 +68,7 @@ const byDescriptor = (name: string) => [...emu.state.configurations.values()].fi
 
 describe("cxif.ScimConfiguration through the real dynamic-provider host", () => {
   const fx = stackFixture();
-  const printed: string[] = [];
+  const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
     projectDir: fx.dir,
     program: program(k),
@@ -79,16 +80,6 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
     out: (l: string) => printed.push(l),
   });
   const base: Knobs = { passThroughMode: "FORWARD" };
-  const hostLogs: string[] = [];
-  const errorsSeen: string[] = [];
-  const statesSeen: string[] = [];
-  const go = async (verb: string, o: any) => {
-    const r = await driver().run(verb as any, o);
-    hostLogs.push(...r.host.log);
-    errorsSeen.push(...r.errors);
-    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
-    return r;
-  };
   const adminCalls = () => emu.emu.requests.filter((x: any) => x.path.startsWith("/admin/")).length;
 
   it("previews two creates without touching the API", async () => {
@@ -229,18 +220,12 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
 
   it("kept the client secret out of the state file, the printed plan, the host's log and the serialized provider", () => {
     const state = statesSeen.join("\n");
-    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat();
+    const provider = providers();
     expect(printed.length).toBeGreaterThan(10);
     expect(provider.length).toBeGreaterThan(4);
     // The serialized provider is a stub: it holds no client, schema or credential.
     for (const p of provider) expect(p.length).toBeLessThan(4000);
-    const hits = findCanaries([emu.clientSecret], {
-      state,
-      printed: printed.join("\n"),
-      hostLog: hostLogs.join("\n"),
-      errors: errorsSeen.join("\n"),
-      provider: JSON.stringify(provider),
-    });
+    const hits = findCanaries([emu.clientSecret], texts());
     expect(hits).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recorder } from "../recorder";
 import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startNevisidmEmulator } = trustplane().nevisidm;
@@ -52,7 +53,7 @@ function program(k: Knobs) {
 
 describe("nevisidm.ProfileProperties through the real dynamic-provider host", { timeout: 60_000 }, () => {
   const fx = stackFixture();
-  const printed: string[] = [];
+  const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
     projectDir: fx.dir,
     program: program(k),
@@ -64,16 +65,6 @@ describe("nevisidm.ProfileProperties through the real dynamic-provider host", { 
     out: (l: string) => printed.push(l),
   });
   const base: Knobs = { alice: { employee_id: "4711", cost_center: "CC-7", max_sessions: 3 } };
-  const hostLogs: string[] = [];
-  const errorsSeen: string[] = [];
-  const statesSeen: string[] = [];
-  const go = async (verb: string, o: any) => {
-    const r = await driver().run(verb as any, o);
-    hostLogs.push(...r.host.log);
-    errorsSeen.push(...r.errors);
-    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
-    return r;
-  };
   const writes = () => idm.emu.requests.filter((r: any) => r.method === "PATCH");
 
   it("previews two creates without writing anything", async () => {
@@ -187,16 +178,10 @@ describe("nevisidm.ProfileProperties through the real dynamic-provider host", { 
 
   it("kept the token out of the state file, the printed plan, the host's log and the serialized provider", () => {
     const state = statesSeen.join("\n");
-    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat();
+    const provider = providers();
     expect(printed.length).toBeGreaterThan(10);
     expect(provider.length).toBeGreaterThan(2);
-    const hits = findCanaries([token], {
-      state,
-      printed: printed.join("\n"),
-      hostLog: hostLogs.join("\n"),
-      errors: errorsSeen.join("\n"),
-      provider: JSON.stringify(provider),
-    });
+    const hits = findCanaries([token], texts());
     expect(hits).toEqual([]);
     // The serialized provider is the small stub, identical for every resource.
     expect(new Set(provider).size).toBe(1);

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recorder } from "../recorder";
 import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startScmEmulator } = trustplane().scm;
@@ -63,7 +64,7 @@ function program(k: Knobs) {
 
 describe("scm.ScepProfile through the real dynamic-provider host", () => {
   const fx = stackFixture();
-  const printed: string[] = [];
+  const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
     projectDir: fx.dir,
     program: program(k),
@@ -75,16 +76,6 @@ describe("scm.ScepProfile through the real dynamic-provider host", () => {
     out: (l: string) => printed.push(l),
   });
   const base: Knobs = { digest: "sha256", container: { folder: "Mobile Users" } };
-  const hostLogs: string[] = [];
-  const errorsSeen: string[] = [];
-  const statesSeen: string[] = [];
-  const go = async (verb: string, o: any) => {
-    const r = await driver().run(verb as any, o);
-    hostLogs.push(...r.host.log);
-    errorsSeen.push(...r.errors);
-    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
-    return r;
-  };
 
   it("previews two creates without touching the API", async () => {
     const before = emu.emu.requests.length;
@@ -199,16 +190,10 @@ describe("scm.ScepProfile through the real dynamic-provider host", () => {
 
   it("kept every secret out of the state file, the printed plan, the host's log and the serialized provider", () => {
     const state = statesSeen.join("\n");
-    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat();
+    const provider = providers();
     expect(printed.length).toBeGreaterThan(20);
     expect(provider.length).toBeGreaterThan(4);
-    const hits = findCanaries([fixedSecret, otpPassword, emu.clientSecret], {
-      state,
-      printed: printed.join("\n"),
-      hostLog: hostLogs.join("\n"),
-      errors: errorsSeen.join("\n"),
-      provider: JSON.stringify(provider),
-    });
+    const hits = findCanaries([fixedSecret, otpPassword, emu.clientSecret], texts());
     expect(hits).toEqual([]);
     // The secrets are in the state, encrypted, not merely absent.
     expect(state).toContain('"ciphertext": "v1:');

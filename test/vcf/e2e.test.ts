@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recorder } from "../recorder";
 import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startVcfEmulator } = trustplane().vcf;
@@ -81,10 +82,7 @@ function program(k: Knobs) {
 // Each step spawns the real host; give a loaded machine room.
 describe("vcf.IdentityProvider through the real dynamic-provider host", { timeout: 180_000 }, () => {
   const fx = stackFixture();
-  const printed: string[] = [];
-  const hostLogs: string[] = [];
-  const errorsSeen: string[] = [];
-  const statesSeen: string[] = [];
+  const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
     projectDir: fx.dir,
     program: program(k),
@@ -95,13 +93,6 @@ describe("vcf.IdentityProvider through the real dynamic-provider host", { timeou
     passphrase: "test-passphrase",
     out: (l: string) => printed.push(l),
   });
-  const go = async (verb: string, o: any) => {
-    const r = await driver().run(verb as any, o);
-    hostLogs.push(...r.host.log);
-    errorsSeen.push(...r.errors);
-    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
-    return r;
-  };
   const base: Knobs = { type: "Microsoft ADFS", clientId: "vcf-sso" };
   const byName = (n: string) => [...emu.state.idps.values()].find((p: any) => p.name === n) as any;
 
@@ -244,16 +235,10 @@ describe("vcf.IdentityProvider through the real dynamic-provider host", { timeou
 
   it("kept every secret out of the state file, the printed plan, the host's log, errors and the serialized provider", () => {
     const state = statesSeen.join("\n");
-    const provider = statesSeen.map((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).flat().filter(Boolean);
+    const provider = providers();
     expect(printed.length).toBeGreaterThan(10);
     expect(provider.length).toBeGreaterThan(2);
-    const hits = findCanaries([ldapPassword, clientSecret, emu.password], {
-      state,
-      printed: printed.join("\n"),
-      hostLog: hostLogs.join("\n"),
-      errors: errorsSeen.join("\n"),
-      provider: JSON.stringify(provider),
-    });
+    const hits = findCanaries([ldapPassword, clientSecret, emu.password], texts());
     expect(hits).toEqual([]);
     expect(new Set(provider).size).toBe(1);
   });
