@@ -39,7 +39,10 @@ const certChain = z.array(
   z.string().refine(isCertificate, { message: "must be a PEM certificate (-----BEGIN CERTIFICATE----- …) or base64 of one" }),
 );
 
-const required = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} must not be empty`);
+const required = (what: string) =>
+  z
+    .string({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .min(1, `${what} must not be empty`);
 
 const ldapEndpoint = z
   .string()
