@@ -91,7 +91,7 @@ export const argsSchema = z
     algorithm: z.strictObject({
       rsa: z.strictObject({
         rsaNbits: z
-          .union([z.number(), z.string()])
+          .union([z.number(), z.string()], { error: "must be 1024, 2048 or 3072 (a number or its text)" })
           .transform((n, ctx) => {
             const s = String(n);
             if (!(RSA_BITS as readonly string[]).includes(s)) {
