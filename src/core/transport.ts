@@ -196,12 +196,16 @@ export async function send(
   } catch (e) {
     if (e instanceof ResponseTooLargeError) throw e;
     const code = (e as { code?: string }).code;
-    throw new TransportError(vendor, req.method, req.url, code, e, hintFor(code, req.url));
+    throw new TransportError(vendor, req.method, req.url, code, e, hintFor(code, req.url, tls));
   }
 }
 
-function hintFor(code: string | undefined, url: string): string | undefined {
+function hintFor(code: string | undefined, url: string, tls: TlsSettings): string | undefined {
   if (!code) return undefined;
+  // A server that requires a client certificate (mTLS) drops a client without one right after the
+  // TLS handshake; all the client sees is a closed socket, so say what it may mean.
+  if ((code === "UND_ERR_SOCKET" || code === "ECONNRESET") && url.startsWith("https:") && !tls.clientCert)
+    return "the server closed the connection; if it requires a client certificate (mTLS), set the connection's clientCert and clientKey (or the vendor's *_CLIENT_CERT and *_CLIENT_KEY variables)";
   if (code === "ECONNREFUSED" || code === "ENOTFOUND")
     return `check the API URL (${new URL(url).origin}) and that it is reachable from here (HTTPS_PROXY / NO_PROXY)`;
   if (code.includes("CERT") || code.includes("SELF_SIGNED") || code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
