@@ -227,21 +227,28 @@ export class ProviderHost {
     return this.child?.pid;
   }
 
-  /** Closes the channel and kills the host: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+  /**
+   * Closes the channel and kills the host: SIGTERM, then SIGKILL if it has not exited within 5 s.
+   * Returns without waiting when there is nothing left to wait for (never started, or already
+   * gone, exit code or signal alike), and gives up waiting 5 s after the SIGKILL.
+   */
   async stop(): Promise<void> {
     this.client?.close();
     const child = this.child;
     trace("host-stop", { host: child?.pid, exitCode: child?.exitCode, signal: child?.signalCode });
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<boolean>((r) => child.once("exit", () => r(true)));
+    const within = async (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+      const done = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      return done;
+    };
     child.kill("SIGTERM");
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), 5_000)));
-    if ((await Promise.race([exited, late])) === "late") {
-      child.kill("SIGKILL");
-      await exited;
-    }
-    clearTimeout(timer);
+    if (await within(5_000)) return;
+    child.kill("SIGKILL");
+    await within(5_000);
   }
 
   private logTail(): string {

@@ -2,6 +2,7 @@
  * The driver's client for the dynamic-provider host: a call the host never answers fails at its
  * deadline with an error that names the call, and the host process never outlives `stop()`.
  */
+import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { requireDist, ROOT } from "../helpers";
 
@@ -57,6 +58,18 @@ describe("ProviderHost", () => {
     await new Promise((r) => setTimeout(r, 200));
     await killed.stop(); // must not wait for an exit event that has come and gone
     expect(alive(killed.pid!)).toBe(false);
+  });
+
+  it("start() fails when the host does not print its port in time, and leaves no host behind", async () => {
+    const children = () =>
+      execFileSync("ps", ["-o", "args=", "--ppid", String(process.pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes("dynamic-provider"));
+    const before = children().length;
+    const err = await ProviderHost.start({ cwd: ROOT, project: "host-test", deadlines: { startMs: 50 } }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(HostDeadlineError);
+    expect((err as Error).message).toContain("did not print its port within 50 ms");
+    expect(children().length).toBe(before);
   });
 
   it("reads deadlines from the environment: one for all calls, or one per call", () => {
