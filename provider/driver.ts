@@ -265,7 +265,7 @@ async function deploy(
   const next: ResourceState[] = [];
   const pendingDeletes: ResourceState[] = [];
   const pending: Promise<unknown>[] = [];
-  const byUrn = new Map(state.resources.map((r) => [r.urn, r]));
+  const byUrn = new Map(state.resources.filter((r) => !r.pendingDelete).map((r) => [r.urn, r]));
 
   const toProgram = (r: { outputs: Props; secretKeys: string[] }): Props => {
     const out: Props = {};
@@ -426,7 +426,7 @@ async function deploy(
 
   // Resources in the state that the program no longer declares, and replaced ones, go last,
   // in reverse order of creation so dependents go before what they depend on.
-  const dropped = state.resources.filter((r) => !seen.has(r.urn));
+  const dropped = state.resources.filter((r) => !r.pendingDelete && !seen.has(r.urn));
   for (const r of [...dropped].reverse()) {
     const s: Step = { op: "delete", urn: r.urn, type: r.type, name: r.name };
     if (!preview) {
@@ -441,11 +441,21 @@ async function deploy(
     steps.push(s);
     printStep(print, s);
   }
-  for (const r of pendingDeletes) {
+  // Replaced objects: this run's, and earlier runs' whose delete failed. One that cannot be
+  // deleted now stays in the state, so it is neither forgotten nor left behind in the API.
+  const leftOver = state.resources.filter((r) => r.pendingDelete);
+  for (const r of [...leftOver, ...pendingDeletes]) {
+    if (preview) {
+      const s: Step = { op: "delete", urn: r.urn, type: r.type, name: r.name };
+      steps.push(s);
+      printStep(print, s);
+      continue;
+    }
     try {
       await host.delete(r.urn, r.id, r.outputs);
     } catch (e) {
-      errors.push(`${shortType(r.type)} ${r.name}: delete of the replaced object (id ${r.id}) failed: ${(e as Error).message}`);
+      errors.push(`${shortType(r.type)} ${r.name}: delete of the replaced object (id ${r.id}) failed, kept in the state for the next up or destroy: ${(e as Error).message}`);
+      next.push({ ...r, pendingDelete: true });
     }
   }
 

@@ -25,6 +25,12 @@ export interface ResourceState {
   secretKeys: string[];
   /** Set when create or update failed after the object existed; the next `up` finishes it. */
   initErrors?: string[];
+  /**
+   * The object a create-before-delete replace replaced, whose delete failed: it still exists, so it
+   * stays in the state (beside its replacement, same URN) until a later `up` or `destroy` deletes
+   * it, as the engine's `delete: true` entries do.
+   */
+  pendingDelete?: boolean;
 }
 
 export interface StackState {
