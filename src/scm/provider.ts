@@ -139,7 +139,8 @@ export const hooks = {
     try {
       await client.delete(id);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
+      // Only E009 means references; another 409 (a concurrent commit, say) keeps the API's own words.
+      if (e instanceof ApiError && e.status === 409 && e.vendorCode === "E009") {
         e.hint = `the profile is still referenced (E009 Reference Not Zero): remove it from the GlobalProtect portals/gateways or certificate profiles that use '${s.name}', push, then destroy again`;
         e.refreshMessage();
       }

@@ -134,6 +134,16 @@ describe("scm.ScepProfile against the SCM API", () => {
     expect(err.message).toContain("remove it from the GlobalProtect portals/gateways");
   });
 
+  it("does not blame references for a 409 on delete that is not E009", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    scm.emu.inject({ kind: "409", method: "DELETE" });
+    const err = await hooks.delete(id, outs).catch((e) => e);
+    expect(err.message).toContain("HTTP 409");
+    expect(err.message).not.toContain("still referenced");
+    expect(scm.state.profiles.has(id)).toBe(true);
+  });
+
   it("shows a secret changed outside Pulumi as drift, without comparing ciphertext to plaintext", async () => {
     const inputs = await checked();
     const { id, outs } = await hooks.create(inputs);
