@@ -21,7 +21,8 @@ function stackSecrets(stack: string): string[] {
 }
 
 describe("the identity-platform demo", () => {
-  it("runs dev and prod independently: plan, up, no-op preview, update, refresh with drift, destroy, and leaks no secret", async () => {
+  // Two stacks of five resources through twelve host runs: minutes on a loaded two-core machine.
+  it("runs dev and prod independently: plan, up, no-op preview, update, refresh with drift, destroy, and leaks no secret", { timeout: 400_000 }, async () => {
     const { demo } = requireDist("./dist/provider/demo.js");
     const secrets = [...stackSecrets("dev"), ...stackSecrets("prod")];
     expect(secrets.length).toBeGreaterThanOrEqual(16);
