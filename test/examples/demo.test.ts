@@ -4,34 +4,23 @@
  * against their own emulators. Asserts the plan, the outputs wired across vendors, the state after
  * each step, and that no secret of either stack's config shows up anywhere.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { findCanaries, readState, requireDist, ROOT } from "../helpers";
+import { findCanaries, readState, requireDist } from "../helpers";
+import { demoCli, exampleDir, stackSecrets } from "./examples";
 
-const EXAMPLE = path.join(ROOT, "examples", "identity-platform");
-const PASSPHRASE = "trustplane-demo";
-
-function stackSecrets(stack: string): string[] {
-  const { loadStackConfig } = requireDist("./dist/provider/stackconfig.js");
-  const cfg: Record<string, { value: string; secret?: boolean }> = loadStackConfig(EXAMPLE, stack, PASSPHRASE);
-  return Object.values(cfg).filter((v) => v.secret).map((v) => v.value);
-}
+const EXAMPLE = exampleDir("identity-platform");
 
 describe("the identity-platform demo", () => {
   // Two stacks of five resources through twelve host runs: minutes on a loaded two-core machine.
   it("runs dev and prod independently: plan, up, no-op preview, update, refresh with drift, destroy, and leaks no secret", { timeout: 400_000 }, async () => {
     const { demo } = requireDist("./dist/provider/demo.js");
-    const secrets = [...stackSecrets("dev"), ...stackSecrets("prod")];
+    const secrets = [...stackSecrets("identity-platform", "dev"), ...stackSecrets("identity-platform", "prod")];
     expect(secrets.length).toBeGreaterThanOrEqual(16);
 
     // prod through the CLI entry, as `npm run demo -- --stack prod` runs it, while dev runs here.
-    const prod = promisify(execFile)(process.execPath, [path.join(ROOT, "dist", "provider", "demo.js"), "--example", "identity-platform", "--stack", "prod"], {
-      cwd: ROOT,
-      env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
-    });
+    const prod = demoCli("identity-platform", "prod");
 
     const lines: string[] = [];
     const states: Record<string, string> = {};
@@ -93,13 +82,13 @@ describe("the identity-platform demo", () => {
     expect(readState(dev.stateFile).resources).toEqual([]);
 
     // prod ran on its own emulators with its own names and state file.
-    expect(prodOut.stdout).toContain("demo finished: every step succeeded (identity-platform, stack prod)");
-    expect(prodOut.stdout).toContain('scimHref: "/connectionDescriptors/oci-iam-prod"');
-    expect(prodOut.stdout).toContain('globalProtectDigest: "sha384"');
-    expect(prodOut.stdout).not.toContain("oci-iam-dev");
+    expect(prodOut).toContain("demo finished: every step succeeded (identity-platform, stack prod)");
+    expect(prodOut).toContain('scimHref: "/connectionDescriptors/oci-iam-prod"');
+    expect(prodOut).toContain('globalProtectDigest: "sha384"');
+    expect(prodOut).not.toContain("oci-iam-dev");
     expect(readState(path.join(EXAMPLE, ".trustplane", "demo-prod.json")).resources).toEqual([]);
 
-    const texts: Record<string, string> = { "dev output": lines.join("\n"), "prod output": prodOut.stdout + prodOut.stderr };
+    const texts: Record<string, string> = { "dev output": lines.join("\n"), "prod output": prodOut };
     for (const [title, text] of Object.entries(states)) texts[`dev state after ${title}`] = text;
     for (const s of dev.steps) {
       texts[`dev host log, ${s.title}`] = s.hostLog.join("\n");

@@ -3,19 +3,17 @@
  * change, refresh of a change made outside Pulumi, destroy) through the CLI entry, and documents
  * its import in a comment.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { findCanaries, readState, requireDist, ROOT } from "../helpers";
+import { findCanaries, readState } from "../helpers";
+import { demoCli, exampleDir, stackSecrets } from "./examples";
 
 const EXAMPLES = ["scm-scep-profile", "czertainly-scep-profile", "vcf-identity-provider", "cxif-scim-configuration", "nevisidm-profile-properties"];
-const run = promisify(execFile);
 
 describe("per-resource examples", () => {
   it.each(EXAMPLES)("%s: a Pulumi project with an import comment", (ex) => {
-    const dir = path.join(ROOT, "examples", ex);
+    const dir = exampleDir(ex);
     for (const f of ["Pulumi.yaml", "package.json", "index.ts", "Pulumi.dev.yaml"]) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     expect(fs.readFileSync(path.join(dir, "index.ts"), "utf8")).toMatch(/\{ import: "[^"]+" \}/);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies.trustplane).toBe("file:../..");
@@ -23,12 +21,7 @@ describe("per-resource examples", () => {
 
   // Five demos of six host runs each, two at a time (the machine has two cores): minutes when loaded.
   it("every example's demo succeeds, updates and sees drift, and prints no secret", { timeout: 400_000 }, async () => {
-    const { loadStackConfig } = requireDist("./dist/provider/stackconfig.js");
-    const demo = (ex: string) =>
-      run(process.execPath, [path.join(ROOT, "dist", "provider", "demo.js"), "--example", ex], {
-        cwd: ROOT,
-        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "trustplane-demo" },
-      }).then((r) => ({ ex, out: r.stdout + r.stderr }));
+    const demo = (ex: string) => demoCli(ex).then((out) => ({ ex, out }));
     const queue = [...EXAMPLES];
     const results: { ex: string; out: string }[] = [];
     await Promise.all(
@@ -43,10 +36,9 @@ describe("per-resource examples", () => {
       expect(out, ex).toContain("Resources: 1 updated");
       expect(out, ex).toContain("Resources: 1 refreshed with drift");
       expect(out, ex).toContain("Resources: 1 deleted");
-      const stateFile = path.join(ROOT, "examples", ex, ".trustplane", "demo-dev.json");
+      const stateFile = path.join(exampleDir(ex), ".trustplane", "demo-dev.json");
       expect(readState(stateFile).resources, ex).toEqual([]);
-      const cfg: Record<string, { value: string; secret?: boolean }> = loadStackConfig(path.join(ROOT, "examples", ex), "dev", "trustplane-demo");
-      const secrets = Object.values(cfg).filter((v) => v.secret).map((v) => v.value);
+      const secrets = stackSecrets(ex, "dev");
       expect(secrets.length, ex).toBeGreaterThan(0);
       expect(findCanaries(secrets, { [`${ex} output`]: out, [`${ex} state`]: fs.readFileSync(stateFile, "utf8") })).toEqual([]);
     }

@@ -3,11 +3,10 @@
  * Checks the wiring alone: which resource takes which value from which other resource's outputs,
  * and that the dev stack file holds every config key the program requires.
  */
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { pulumiSdk, requireDist, ROOT } from "../helpers";
+import { pulumiSdk, requireDist } from "../helpers";
+import { stackConfig } from "./examples";
 
-const EXAMPLE = path.join(ROOT, "examples", "identity-platform");
 const TYPE = (t: string) => t.replace(/^pulumi-nodejs:dynamic\//, "");
 
 const CA = {
@@ -52,8 +51,7 @@ function settle<T>(o: { apply(f: (v: T) => void): unknown }): Promise<T> {
 
 beforeAll(async () => {
   const pulumi = pulumiSdk();
-  const { loadStackConfig } = requireDist("./dist/provider/stackconfig.js");
-  const cfg: Record<string, { value: string; secret?: boolean }> = loadStackConfig(EXAMPLE, "dev", "trustplane-demo");
+  const cfg = stackConfig("identity-platform", "dev");
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, v.value])),
     Object.entries(cfg).filter(([, v]) => v.secret).map(([k]) => k),
