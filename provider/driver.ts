@@ -284,11 +284,14 @@ async function deploy(
     const old = byUrn.get(urn);
     const step: Step = { op: "same", urn, type: args.type, name: args.name };
     steps.push(step);
-    const fail = (msg: string): never => {
+    // Whether the state's object stays as it was on a failure: not once it was deleted before its
+    // replacement, nor once a replacement took its place.
+    let oldGone = false;
+    const fail = (msg: string, keepOld = true): never => {
       step.error = msg;
       errors.push(`${shortType(args.type)} ${args.name}: ${msg}`);
       printStep(print, step);
-      if (old) next.push(old);
+      if (old && keepOld && !oldGone) next.push(old);
       throw new Error(`${args.name}: ${msg}`);
     };
 
@@ -314,19 +317,28 @@ async function deploy(
     if (checked.failures.length) fail(`check failed:\n${checked.failures.map((f) => `${f.reason}`).join("\n")}`);
     const inputs = checked.inputs;
 
-    const create = async (): Promise<ResourceState> => {
+    /**
+     * `replacing`: the object this one replaces, deleted after it only once the replacement exists
+     * (as the engine marks the old one pending delete only after its CreateReplacement step). If
+     * the create fails outright, the old object is still the stack's and must be neither deleted
+     * nor dropped.
+     */
+    const create = async (replacing?: ResourceState): Promise<ResourceState> => {
       if (preview) {
         // Not created yet: the id is unknown to the program (the SDK reads "" as unknown in a preview).
         return { urn, type: args.type, name: args.name, id: "", inputs, outputs: { ...inputs }, secretKeys };
       }
       try {
         const c = await host.create(urn, inputs);
+        if (replacing) pendingDeletes.push(replacing);
         return { urn, type: args.type, name: args.name, id: c.id, inputs, outputs: c.outs, secretKeys };
       } catch (e) {
         if (e instanceof InitFailedError && e.id) {
-          // The object exists: keep it in state, so it is neither orphaned nor created twice.
+          // The object exists: keep it in state, so it is neither orphaned nor created twice. It
+          // is the stack's object now; the one it replaces goes as after a full create.
           next.push({ urn, type: args.type, name: args.name, id: e.id, inputs, outputs: { ...e.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }, secretKeys, initErrors: e.reasons });
-          return fail(`create partially failed: ${e.message}`);
+          if (replacing) pendingDeletes.push(replacing);
+          return fail(`create partially failed: ${e.message}`, !replacing);
         }
         return fail(`create failed: ${(e as Error).message}`);
       }
@@ -350,10 +362,13 @@ async function deploy(
           if (!preview) {
             await host.delete(urn, old.id, old.outputs).catch((e) => fail(`delete (before replace) failed: ${e.message}`));
           }
-        } else if (!preview) {
-          pendingDeletes.push(old);
+          // The old object is gone: a failed create leaves nothing of it to keep, and the next up
+          // creates it.
+          oldGone = !preview;
+          result = await create();
+        } else {
+          result = await create(old);
         }
-        result = await create();
       } else {
         step.op = "update";
         if (preview) {

@@ -77,3 +77,81 @@ describe("a replace whose delete of the old object fails", () => {
     expect(fs.existsSync(fx.stateFile) ? readState(fx.stateFile).resources : []).toEqual([]);
   });
 });
+
+describe("a replace whose create of the new object fails", () => {
+  const fx = stackFixture();
+
+  it("leaves the old object live, in the state and in the API, for the next up to replace", async () => {
+    expect((await driver().run("up", options("A", fx))).errors).toEqual([]);
+    const [oldId] = stateIds(fx.stateFile);
+    // A 409 on the create is a definite refusal: nothing was made, nothing may be deleted.
+    e.emu.inject({ kind: "409", method: "POST" });
+    const r = await driver().run("up", options("B", fx));
+    expect(r.errors.join("\n")).toMatch(/create failed/);
+    expect(liveIds()).toEqual([oldId]);
+    expect(readState(fx.stateFile).resources.map((x: any) => [x.id, !!x.pendingDelete])).toEqual([[oldId, false]]);
+
+    const again = await driver().run("up", options("B", fx));
+    expect(again.errors).toEqual([]);
+    expect(again.steps.map((s: any) => s.op)).toContain("replace");
+    expect(liveIds()).toHaveLength(1);
+    expect(liveIds()).not.toContain(oldId);
+    expect(stateIds(fx.stateFile)).toEqual(liveIds());
+    expect((await driver().run("destroy", options("B", fx))).errors).toEqual([]);
+  });
+});
+
+describe("a CZERTAINLY rename whose new profile is created but cannot be enabled", () => {
+  const fx = stackFixture();
+  let cz: any;
+  beforeAll(async () => {
+    cz = await trustplane().czertainly.startCzertainlyEmulator({});
+  });
+  afterAll(() => cz.stop());
+
+  const run = (op: string, name: string, extra: Record<string, unknown> = {}) =>
+    driver().run(op, {
+      projectDir: fx.dir, project: "replace", stack: "cz", stateFile: fx.stateFile, passphrase: "p", out: () => undefined,
+      config: { "trustplane:czertainlyUrl": { value: cz.url }, "trustplane:czertainlyToken": { value: cz.token, secret: true } },
+      program: () => {
+        const { czertainly } = trustplane();
+        new czertainly.ScepProfile("p", { name, caCertificateUuid: czertainly.SEED.rsaCaUuid, ...extra });
+        return {};
+      },
+    });
+  const profiles = () => [...cz.state.profiles.values()].map((p: any) => ({ id: p.uuid, name: p.name, enabled: p.enabled }));
+
+  it("tracks the new profile (half made) instead of the old one, deletes the old one, and finishes on the next up", async () => {
+    expect((await run("up", "old-name")).errors).toEqual([]);
+    // 409 is not retried: enabling the new profile fails for good in this run.
+    cz.emu.inject({ kind: "409", method: "PATCH", path: /\/enable$/ });
+    const r = await run("up", "new-name");
+    expect(r.errors.join("\n")).toMatch(/create partially failed/);
+    const [created] = profiles();
+    expect(profiles()).toEqual([{ id: created.id, name: "new-name", enabled: false }]);
+    const st = readState(fx.stateFile).resources;
+    expect(st.map((x: any) => [x.id, !!x.pendingDelete, !!x.initErrors])).toEqual([[created.id, false, true]]);
+
+    const again = await run("up", "new-name");
+    expect(again.errors).toEqual([]);
+    expect(profiles()).toEqual([{ id: created.id, name: "new-name", enabled: true }]);
+    expect(stateIds(fx.stateFile)).toEqual([created.id]);
+    expect((await run("destroy", "new-name")).errors).toEqual([]);
+    expect(profiles()).toEqual([]);
+  });
+
+  it("after deleting the old profile first (same name), a failed create leaves nothing stale in the state", async () => {
+    expect((await run("up", "same-name")).errors).toEqual([]);
+    // Adding a challenge password is a replacement under the same name: delete first, then create.
+    cz.emu.inject({ kind: "409", method: "POST" });
+    const r = await run("up", "same-name", { challengePassword: "s3cret-pw" });
+    expect(r.errors.join("\n")).toMatch(/create failed/);
+    expect(profiles()).toEqual([]);
+    expect(readState(fx.stateFile).resources).toEqual([]);
+
+    expect((await run("up", "same-name", { challengePassword: "s3cret-pw" })).errors).toEqual([]);
+    expect(profiles()).toHaveLength(1);
+    expect(stateIds(fx.stateFile)).toEqual([profiles()[0].id]);
+    expect((await run("destroy", "same-name")).errors).toEqual([]);
+  });
+});
