@@ -4,7 +4,8 @@
  * make a duplicate, and giving up could orphan an object the stack never learns about. So we ask
  * the API first, by the object's natural key, and POST again only when the lookup proves it did not land.
  */
-import { ApiError, TransportError } from "./errors";
+import { ApiError, ConfigError, TransportError } from "./errors";
+import { redact } from "./redact";
 import { backoffMs, retrySettingsFromEnv } from "./transport";
 
 /** The request was sent but its outcome is unknown. */
@@ -51,13 +52,40 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
       }
       if (!isUncertain(e)) throw e;
     }
-    // The outcome is unknown: find out before doing anything else. The lookup is idempotent and
-    // retried by the transport; if it fails too, the error says so rather than guessing.
-    const found = await o.lookup();
+    // The outcome is unknown: find out before doing anything else.
+    const found = await lookUpAfterUncertainPost(o.lookup, attempts);
     if (found !== undefined) return found;
     await sleep(backoffMs(i, undefined, retry));
   }
   throw last;
+}
+
+/**
+ * The lookup only reads, so it is worth more patience than the POST: giving up here is the one way
+ * an object the server made escapes the stack. Each try is already retried by the transport; a
+ * further round follows any failure but a configuration error (a 409 or a 500 on a read is as
+ * passing as a 503). If it still fails, the error says the object may exist rather than guessing
+ * either way, and is not the POST's own failure (a conflict hint would misread it).
+ */
+async function lookUpAfterUncertainPost<T>(lookup: () => Promise<T | undefined>, rounds: number): Promise<T | undefined> {
+  const retry = retrySettingsFromEnv();
+  for (let i = 1; ; i++) {
+    try {
+      return await lookup();
+    } catch (e) {
+      if (i >= rounds || e instanceof ConfigError) throw mayExist(e);
+      await sleep(backoffMs(i, e instanceof ApiError ? e.retryAfter : undefined, retry));
+    }
+  }
+}
+
+const MAY_EXIST =
+  "the create's answer was lost and looking the object up failed too, so it may exist: run `pulumi up` again once the API answers; " +
+  "if the create then reports a name conflict, import the existing object instead";
+
+function mayExist(e: unknown): UncertainOutcomeError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new UncertainOutcomeError(redact(`${why}\n  what to do: ${MAY_EXIST}`), e);
 }
 
 function sleep(ms: number): Promise<void> {

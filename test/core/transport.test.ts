@@ -101,6 +101,34 @@ describe("transport under faults", () => {
     expect(scm.emu.requests.filter((r) => r.method === "GET" && r.query.includes("name=never-landed")).length).toBe(2);
   });
 
+  it("keeps looking up a create whose answer was lost while the lookup fails for longer than one call's retries", async () => {
+    scm.emu.inject({ kind: "reset-after", method: "POST", path: API });
+    // Six tries per call (five retries): seven failures exhaust the first lookup call.
+    scm.emu.inject({ kind: "503", method: "GET", path: API, times: 7 });
+    // A read's 409 is not retried by the transport, but a lookup must not give up on it either.
+    scm.emu.inject({ kind: "409", method: "GET", path: API });
+    const { id } = await hooks.create(await inputs("lookup-struggles"));
+    expect([...scm.state.profiles.keys()]).toEqual([id]);
+    expect(scm.emu.count({ method: "POST", path: API })).toBe(1);
+  });
+
+  it("never re-sends a create it could not look up, and says the object may exist", async () => {
+    process.env.TRUSTPLANE_MAX_RETRIES = "1";
+    try {
+      scm.emu.inject({ kind: "reset-after", method: "POST", path: API });
+      scm.emu.inject({ kind: "503", method: "GET", path: API, times: 1000 });
+      const err = await hooks.create(await inputs("lookup-down")).then(() => undefined, (e: Error) => e);
+      expect(err?.message).toMatch(/503/);
+      // The lookup failed, not the create: no conflict hint misreads it.
+      expect(err?.message).not.toMatch(/already exists|pick another name/);
+      expect(err?.message).toMatch(/may exist: run `pulumi up` again once the API answers; if the create then reports a name conflict, import/);
+      expect(scm.emu.count({ method: "POST", path: API })).toBe(1);
+      expect(scm.state.profiles.size).toBe(1);
+    } finally {
+      delete process.env.TRUSTPLANE_MAX_RETRIES;
+    }
+  });
+
   it("retries a throttled create after Retry-After without a lookup (the server said it did nothing)", async () => {
     scm.emu.inject({ kind: "429", method: "POST", path: API, retryAfterSeconds: 0 });
     await hooks.create(await inputs("throttled"));
