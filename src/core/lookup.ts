@@ -91,3 +91,21 @@ function mayExist(e: unknown): UncertainOutcomeError {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * A write that failed may still have taken effect: the transport retries idempotent requests, and
+ * an attempt whose answer was lost (a reset, a timeout) may have been processed before a later
+ * attempt met a refusal. Before reporting the failure, ask the API whether what was wanted already
+ * holds (`achieved` answers the result then, or undefined); only when it does not, or cannot be
+ * told, does the original error stand. Costs one read, and only on failure.
+ */
+export async function unlessAchieved<T>(write: () => Promise<T>, achieved: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const done = await achieved().catch(() => undefined);
+    if (done === undefined) throw e;
+    return done;
+  }
+}

@@ -13,7 +13,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { ApiError, PartialCreateError } from "../core/errors";
-import { createOnce } from "../core/lookup";
+import { createOnce, unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { cxifClient, type CxifClient } from "./client";
 import {
@@ -179,6 +179,7 @@ export const hooks = {
   async delete(id: string, props: Props): Promise<void> {
     const a = args(props);
     // 404: deleted outside Pulumi already, which is what was asked.
-    await cxifClient(a.connection).delete(id);
+    const client = cxifClient(a.connection);
+    await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false));
   },
 };

@@ -19,7 +19,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, PartialCreateError } from "../core/errors";
-import { createOnce } from "../core/lookup";
+import { createOnce, unlessAchieved } from "../core/lookup";
 import { registerSecret, registerSecretsAt } from "../core/redact";
 import { czertainlyClient, type CzertainlyClient } from "./client";
 import { dependentRaProfiles } from "./errors";
@@ -304,6 +304,8 @@ export const hooks = {
       }
       return;
     }
-    await client.delete(id).catch((e) => dependentsHint(e, s));
+    await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false)).catch((e) =>
+      dependentsHint(e, s),
+    );
   },
 };

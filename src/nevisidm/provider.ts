@@ -12,6 +12,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
+import { unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { nevisidmClient } from "./client";
 import { NevisidmApiError, VENDOR } from "./errors";
@@ -109,6 +110,16 @@ async function patchReleasing(
   }
 }
 
+/** The profile's properties when they satisfy `ok`; undefined when they do not or cannot be read. */
+async function readIf(
+  client: ReturnType<typeof nevisidmClient>,
+  s: ProfilePropertiesState,
+  ok: (live: WireProperties) => boolean,
+): Promise<WireProperties | undefined> {
+  const got = await client.getProperties(s.clientExtId, s.profileExtId);
+  return got.kind === "found" && ok(got.properties) ? got.properties : undefined;
+}
+
 /** Adds the next step for the user to errors about one property, pointing at the input that holds it. */
 function explain(e: unknown): never {
   if (e instanceof NevisidmApiError && e.property && !e.hint?.includes("properties.")) {
@@ -150,8 +161,13 @@ export const hooks = {
     const s = state(inputs);
     const client = nevisidmClient(s.connection);
     // One PATCH, validated by nevisIDM as a whole: when it is refused nothing was written, so
-    // there is nothing to keep in the stack.
-    const live = await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(s.properties)).catch(explain);
+    // there is nothing to keep in the stack, unless an earlier attempt of it landed (its answer
+    // lost): then the values are there, and the stack must own them.
+    const hasDeclared = (live: WireProperties) => Object.entries(s.properties).every(([k, v]) => live.values[k] === v);
+    const live = await unlessAchieved(
+      () => client.patchProperties(s.clientExtId, s.profileExtId, toPatch(s.properties)),
+      async () => readIf(client, s, hasDeclared),
+    ).catch(explain);
     return { id: idOf(s), outs: outputs(s, live) };
   },
 
@@ -217,8 +233,9 @@ export const hooks = {
     const keys = Object.keys(s.properties ?? {});
     if (keys.length === 0) return;
     const client = nevisidmClient(s.connection);
+    const cleared = (live: WireProperties) => keys.every((k) => live.values[k] === undefined);
     try {
-      await patchReleasing(client, s, {}, keys);
+      await unlessAchieved(() => patchReleasing(client, s, {}, keys), async () => readIf(client, s, cleared));
     } catch (e) {
       // The profile (or its client) is gone, and its values with it.
       if (e instanceof NevisidmApiError && e.isNoRecord) return;

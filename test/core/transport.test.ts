@@ -129,6 +129,19 @@ describe("transport under faults", () => {
     }
   });
 
+  it("takes a delete whose first attempt landed unanswered and whose retry was refused as done", async () => {
+    const { id, outs } = await hooks.create(await inputs("delete-landed"));
+    scm.emu.inject({ kind: "reset-after", method: "DELETE", path: API });
+    scm.emu.inject({ kind: "409", method: "DELETE", path: API });
+    await hooks.delete(id, outs);
+    expect(scm.state.profiles.size).toBe(0);
+    // A refused delete of an object that is still there stays a failure.
+    const other = await hooks.create(await inputs("delete-refused"));
+    scm.emu.inject({ kind: "409", method: "DELETE", path: API });
+    await expect(hooks.delete(other.id, other.outs)).rejects.toThrow(/409/);
+    expect(scm.state.profiles.has(other.id)).toBe(true);
+  });
+
   it("retries a throttled create after Retry-After without a lookup (the server said it did nothing)", async () => {
     scm.emu.inject({ kind: "429", method: "POST", path: API, retryAfterSeconds: 0 });
     await hooks.create(await inputs("throttled"));

@@ -279,6 +279,25 @@ describe("failures the user can act on", () => {
     idm.emu.inject({ kind: "503", method: "GET", times: 2 });
     expect((await hooks.read("acme/p-bob", outs)).props).toMatchObject({ values: { employee_id: "4711" } });
   });
+
+  it("a create or delete whose first PATCH landed unanswered and whose retry was refused is done, not failed", async () => {
+    // Landed, answer lost; the retry meets a refusal: the values are there, so the stack owns them.
+    idm.emu.inject({ kind: "reset-after", method: "PATCH" });
+    idm.emu.inject({ kind: "409", method: "PATCH" });
+    const { id, outs } = await hooks.create(await checked({ employee_id: "4711" }));
+    expect(outs.values).toEqual({ employee_id: "4711" });
+    expect(idm.state.values("acme", "p-bob")).toMatchObject({ employee_id: "4711" });
+    idm.emu.inject({ kind: "reset-after", method: "PATCH" });
+    idm.emu.inject({ kind: "409", method: "PATCH" });
+    await hooks.delete(id, outs);
+    expect(idm.state.values("acme", "p-bob").employee_id).toBeUndefined();
+  });
+
+  it("a refused create whose values are not there still fails, with the API's words", async () => {
+    idm.emu.inject({ kind: "409", method: "PATCH" });
+    await expect(hooks.create(await checked({ employee_id: "4711" }))).rejects.toThrow(/409/);
+    expect(idm.state.values("acme", "p-bob").employee_id).toBeUndefined();
+  });
 });
 
 describe("many profiles at once", () => {
