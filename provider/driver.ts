@@ -379,8 +379,9 @@ async function deploy(
             result = { urn, type: args.type, name: args.name, id: old.id, inputs, outputs: outs, secretKeys };
           } catch (e) {
             if (e instanceof InitFailedError) {
+              // The half-updated object replaces the old entry (one entry per URN), as the engine records it.
               next.push({ ...old, inputs, outputs: { ...e.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }, initErrors: e.reasons });
-              return fail(`update partially failed: ${e.message}`);
+              return fail(`update partially failed: ${e.message}`, false);
             }
             return fail(`update failed: ${(e as Error).message}`);
           }
