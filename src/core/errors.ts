@@ -115,3 +115,17 @@ export class PartialCreateError extends Error {
   }
   readonly reasons: string[];
 }
+
+/**
+ * Whether an API error answered this method on a path ending in `path` (query aside). A 409 to the
+ * create POST means the natural key is taken; a 409 from the token endpoint, met on the way to
+ * that POST, means something else and must not be explained as a name collision.
+ */
+export function isAnswerTo(e: unknown, method: string, path: string): e is ApiError {
+  if (!(e instanceof ApiError) || e.method !== method) return false;
+  try {
+    return new URL(e.url).pathname.replace(/\/+$/, "").endsWith(path);
+  } catch {
+    return false;
+  }
+}

@@ -12,10 +12,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
-import { ApiError, PartialCreateError } from "../core/errors";
+import { isAnswerTo, PartialCreateError } from "../core/errors";
 import { createOnce, unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { cxifClient, type CxifClient } from "./client";
+import { CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
 import {
   argsSchema,
   INPUT_KEYS,
@@ -91,7 +91,7 @@ function outputs(live: LiveConfiguration, a: Partial<ScimConfigurationArgs>, id:
 }
 
 async function conflictHint(e: unknown, client: CxifClient, a: ScimConfigurationArgs): Promise<never> {
-  if (e instanceof ApiError && e.status === 409) {
+  if (isAnswerTo(e, "POST", CONFIGS_PATH) && e.status === 409) {
     const name = declaredName(a) ?? "";
     const existing = await client.findByTarget(name, a.targetConnectionDescriptorNamespace).catch(() => undefined);
     e.hint = existing

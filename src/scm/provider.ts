@@ -7,7 +7,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
-import { ApiError } from "../core/errors";
+import { ApiError, isAnswerTo } from "../core/errors";
 import { createOnce, unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { scmClient, type ScmClient } from "./client";
@@ -51,7 +51,7 @@ export function parseImportId(id: string): { id: string; container?: { kind: (ty
 }
 
 async function conflictHint(e: unknown, client: ScmClient, s: ScepProfileState): Promise<never> {
-  if (e instanceof ApiError && e.status === 409) {
+  if (isAnswerTo(e, "POST", "/scep-profiles") && e.status === 409) {
     const c = containerOf(s);
     const existing = await client.findByName(c.kind, c.name, s.name).catch(() => undefined);
     e.hint = existing

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
-import { ApiError, PartialCreateError } from "../core/errors";
+import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
 import { createOnce, unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { vcfClient, type VcfClient } from "./client";
@@ -61,7 +61,7 @@ const EMBEDDED_REFUSAL =
   "is the built-in Embedded identity provider: it always exists and cannot be created, imported, updated or deleted by vcf.IdentityProvider";
 
 async function conflictHint(e: unknown, client: VcfClient, name: string): Promise<never> {
-  if (e instanceof ApiError && (e.status === 409 || /ALREADY_EXISTS|DUPLICATE/i.test(e.vendorCode ?? ""))) {
+  if (isAnswerTo(e, "POST", "/v1/identity-providers") && (e.status === 409 || /ALREADY_EXISTS|DUPLICATE/i.test(e.vendorCode ?? ""))) {
     const existing = await client.findByName(name).catch(() => undefined);
     e.hint = existing
       ? existing.type === EMBEDDED_TYPE

@@ -142,6 +142,17 @@ describe("transport under faults", () => {
     expect(scm.state.profiles.has(other.id)).toBe(true);
   });
 
+  it("does not explain a 409 from the token endpoint as a name collision", async () => {
+    scm.emu.inject({ kind: "409", method: "POST", path: /access_token/ });
+    const err = await hooks.create(await inputs("token-conflict")).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/access_token failed: HTTP 409/);
+    expect(err?.message).not.toMatch(/taken|already exists|pick another name/);
+    // A 409 to the create itself still is one, and says so.
+    await hooks.create(await inputs("taken"));
+    const dup = await hooks.create(await inputs("taken")).then(() => undefined, (e: Error) => e);
+    expect(dup?.message).toMatch(/already exists in folder 'Shared'/);
+  });
+
   it("retries a throttled create after Retry-After without a lookup (the server said it did nothing)", async () => {
     scm.emu.inject({ kind: "429", method: "POST", path: API, retryAfterSeconds: 0 });
     await hooks.create(await inputs("throttled"));
