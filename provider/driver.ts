@@ -284,14 +284,14 @@ async function deploy(
     const old = byUrn.get(urn);
     const step: Step = { op: "same", urn, type: args.type, name: args.name };
     steps.push(step);
-    // Whether the state's object stays as it was on a failure: not once it was deleted before its
-    // replacement, nor once a replacement took its place.
-    let oldGone = false;
-    const fail = (msg: string, keepOld = true): never => {
+    // On a failure the state keeps its object as it was, unless that object no longer stands for
+    // the URN: deleted before its replacement, or succeeded by a half-made one already recorded.
+    let superseded = false;
+    const fail = (msg: string): never => {
       step.error = msg;
       errors.push(`${shortType(args.type)} ${args.name}: ${msg}`);
       printStep(print, step);
-      if (old && keepOld && !oldGone) next.push(old);
+      if (old && !superseded) next.push(old);
       throw new Error(`${args.name}: ${msg}`);
     };
 
@@ -338,7 +338,8 @@ async function deploy(
           // is the stack's object now; the one it replaces goes as after a full create.
           next.push({ urn, type: args.type, name: args.name, id: e.id, inputs, outputs: { ...e.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }, secretKeys, initErrors: e.reasons });
           if (replacing) pendingDeletes.push(replacing);
-          return fail(`create partially failed: ${e.message}`, !replacing);
+          superseded = true;
+          return fail(`create partially failed: ${e.message}`);
         }
         return fail(`create failed: ${(e as Error).message}`);
       }
@@ -364,7 +365,7 @@ async function deploy(
           }
           // The old object is gone: a failed create leaves nothing of it to keep, and the next up
           // creates it.
-          oldGone = !preview;
+          superseded = !preview;
           result = await create();
         } else {
           result = await create(old);
@@ -381,7 +382,8 @@ async function deploy(
             if (e instanceof InitFailedError) {
               // The half-updated object replaces the old entry (one entry per URN), as the engine records it.
               next.push({ ...old, inputs, outputs: { ...e.properties, [PROVIDER_KEY]: inputs[PROVIDER_KEY] }, initErrors: e.reasons });
-              return fail(`update partially failed: ${e.message}`, false);
+              superseded = true;
+              return fail(`update partially failed: ${e.message}`);
             }
             return fail(`update failed: ${(e as Error).message}`);
           }

@@ -38,8 +38,8 @@ export interface CreateOnceOptions<T> {
 }
 
 export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
-  const attempts = o.attempts ?? retrySettingsFromEnv().maxRetries + 1;
   const retry = retrySettingsFromEnv();
+  const attempts = o.attempts ?? retry.maxRetries + 1;
   let last: unknown;
   for (let i = 1; i <= attempts; i++) {
     try {
@@ -53,7 +53,7 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
       if (!isUncertain(e)) throw e;
     }
     // The outcome is unknown: find out before doing anything else.
-    const found = await lookUpAfterUncertainPost(o.lookup, attempts);
+    const found = await lookUpAfterUncertainPost(o.lookup, attempts, retry);
     if (found !== undefined) return found;
     await sleep(backoffMs(i, undefined, retry));
   }
@@ -67,8 +67,11 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
  * passing as a 503). If it still fails, the error says the object may exist rather than guessing
  * either way, and is not the POST's own failure (a conflict hint would misread it).
  */
-async function lookUpAfterUncertainPost<T>(lookup: () => Promise<T | undefined>, rounds: number): Promise<T | undefined> {
-  const retry = retrySettingsFromEnv();
+async function lookUpAfterUncertainPost<T>(
+  lookup: () => Promise<T | undefined>,
+  rounds: number,
+  retry: ReturnType<typeof retrySettingsFromEnv>,
+): Promise<T | undefined> {
   for (let i = 1; ; i++) {
     try {
       return await lookup();
@@ -108,4 +111,18 @@ export async function unlessAchieved<T>(write: () => Promise<T>, achieved: () =>
     if (done === undefined) throw e;
     return done;
   }
+}
+
+/** What `deleteUnlessGone` needs of a vendor client: its delete, and its read (undefined on 404). */
+export interface DeletesAndReads {
+  delete(id: string): Promise<unknown>;
+  get(id: string): Promise<unknown>;
+}
+
+/** A delete that fails is taken back as done when the object is gone after all (see `unlessAchieved`). */
+export async function deleteUnlessGone(client: DeletesAndReads, id: string): Promise<void> {
+  await unlessAchieved<unknown>(
+    () => client.delete(id),
+    async () => ((await client.get(id)) === undefined ? "gone" : undefined),
+  );
 }

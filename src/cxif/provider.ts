@@ -13,7 +13,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, unlessAchieved } from "../core/lookup";
+import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
 import {
@@ -180,6 +180,6 @@ export const hooks = {
     const a = args(props);
     // 404: deleted outside Pulumi already, which is what was asked.
     const client = cxifClient(a.connection);
-    await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false));
+    await deleteUnlessGone(client, id);
   },
 };

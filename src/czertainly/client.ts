@@ -55,7 +55,8 @@ export interface RaProfileScepDetail {
 }
 
 const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
-const P = "/v1/scepProfiles";
+export const PROFILES_PATH = "/v1/scepProfiles";
+const P = PROFILES_PATH;
 const seg = encodeURIComponent;
 
 export class CzertainlyClient {

@@ -19,9 +19,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, unlessAchieved } from "../core/lookup";
+import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecret, registerSecretsAt } from "../core/redact";
-import { czertainlyClient, type CzertainlyClient } from "./client";
+import { czertainlyClient, PROFILES_PATH, type CzertainlyClient } from "./client";
 import { dependentRaProfiles } from "./errors";
 import {
   argsSchema,
@@ -153,7 +153,7 @@ const WIRE_KEYS = INPUT_KEYS.filter((k) => !LOCAL_KEYS.includes(k) && k !== "ena
 /* ---------------------------------- hints --------------------------------- */
 
 async function conflictHint(e: unknown, client: CzertainlyClient, s: ScepProfileState): Promise<never> {
-  if (isAnswerTo(e, "POST", "/v1/scepProfiles") && e.status === 409) {
+  if (isAnswerTo(e, "POST", PROFILES_PATH) && e.status === 409) {
     const existing = await client.findByName(s.name).catch(() => undefined);
     e.hint = existing
       ? `a SCEP profile named '${s.name}' already exists (uuid ${existing.uuid}); names are unique across Core: pick another name, or adopt it with the resource option \`import: "${existing.uuid}"\``
@@ -304,8 +304,6 @@ export const hooks = {
       }
       return;
     }
-    await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false)).catch((e) =>
-      dependentsHint(e, s),
-    );
+    await deleteUnlessGone(client, id).catch((e) => dependentsHint(e, s));
   },
 };

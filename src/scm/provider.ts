@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo } from "../core/errors";
-import { createOnce, unlessAchieved } from "../core/lookup";
+import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { scmClient, type ScmClient } from "./client";
 import {
@@ -137,7 +137,7 @@ export const hooks = {
     const s = state(props);
     const client = scmClient(s.connection);
     try {
-      await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false));
+      await deleteUnlessGone(client, id);
     } catch (e) {
       // Only E009 means references; another 409 (a concurrent commit, say) keeps the API's own words.
       if (e instanceof ApiError && e.status === 409 && e.vendorCode === "E009") {

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, unlessAchieved } from "../core/lookup";
+import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { vcfClient, type VcfClient } from "./client";
 import {
@@ -168,7 +168,7 @@ export const hooks = {
     if (s.type === EMBEDDED_TYPE) throw new Error(`identity provider ${id} ${EMBEDDED_REFUSAL}`);
     const client = vcfClient(s.connection);
     try {
-      await unlessAchieved(() => client.delete(id), async () => ((await client.get(id)) ? undefined : false));
+      await deleteUnlessGone(client, id);
     } catch (e) {
       if (e instanceof ApiError && /EMBEDDED/i.test(e.vendorCode ?? "")) {
         e.hint = `identity provider ${id} ${EMBEDDED_REFUSAL}; remove it from the stack with \`pulumi state delete\``;
