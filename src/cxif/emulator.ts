@@ -23,7 +23,7 @@
  * `tokenUrl` and `url` differ only by path.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { Emulator, TokenIssuer, basicOf, bearerOf, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
+import { Emulator, TokenIssuer, UniqueIndex, basicOf, bearerOf, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
 
 export const TOKEN_PATH = "/oauth2/v1/token";
 export const CONFIGS_PATH = "/admin/scimConfigurations";
@@ -378,7 +378,12 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
   const defaultNamespace = opts.defaultNamespace ?? "dx-prod";
   const tokens = new TokenIssuer(opts.tokenLifetimeSeconds ?? 3600);
   const state: CxifEmulatorState = { configurations: new Map() };
-  for (const c of opts.seed ?? []) state.configurations.set(c.id, structuredClone(c));
+  const descriptorKey = (c: WireScimConfiguration) => `${c["target-connection-descriptor-namespace"]}\u0000${c["target-connection-descriptor-name"]}`;
+  const descriptors = new UniqueIndex<WireScimConfiguration>(state.configurations, descriptorKey);
+  for (const c of opts.seed ?? []) {
+    state.configurations.set(c.id, structuredClone(c));
+    descriptors.claim(c.id);
+  }
   // The scope's audience is the framework URL, known only once the server listens.
   let scope = "";
   let selfServiceScope = "";
@@ -422,14 +427,9 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
 
   /** One configuration per target connection descriptor [inferred]: the user-management API resolves a profile by target IDM. */
   const conflict = (c: WireScimConfiguration): EmuResponse | undefined => {
-    for (const o of state.configurations.values()) {
-      if (
-        o.id !== c.id &&
-        o["target-connection-descriptor-name"] === c["target-connection-descriptor-name"] &&
-        o["target-connection-descriptor-namespace"] === c["target-connection-descriptor-namespace"]
-      ) {
-        return tmfError(409, `SCIM configuration ${o.id} already targets connection descriptor ${c["target-connection-descriptor-namespace"]}/${c["target-connection-descriptor-name"]}`);
-      }
+    const holder = descriptors.holder(descriptorKey(c), c.id);
+    if (holder !== undefined) {
+      return tmfError(409, `SCIM configuration ${holder} already targets connection descriptor ${c["target-connection-descriptor-namespace"]}/${c["target-connection-descriptor-name"]}`);
     }
     return undefined;
   };
@@ -443,6 +443,7 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
     const clash = conflict(c);
     if (clash) return clash;
     state.configurations.set(id, c);
+    descriptors.claim(id);
     return { status, body: structuredClone(c), headers: extraHeaders };
   };
 

@@ -28,7 +28,7 @@
  * profile's `scepUrl` serves.
  */
 import { createHmac, createHash, randomBytes, randomUUID, timingSafeEqual, X509Certificate } from "node:crypto";
-import { Emulator, bearerOf, type EmulatorOptions, type EmuRequest, type EmuResponse } from "../core/emulator";
+import { Emulator, UniqueIndex, bearerOf, type EmulatorOptions, type EmuRequest, type EmuResponse } from "../core/emulator";
 import {
   defaultSeed,
   type AuthorityRecord,
@@ -409,6 +409,8 @@ function commonName(der: Buffer): string {
 
 class CoreApi {
   private readonly trusted: Set<string>;
+  /** SCEP profile names are unique across the platform. */
+  private readonly profileNames: UniqueIndex<ScepProfileRecord>;
   private readonly headerName: string | undefined;
 
   constructor(
@@ -417,6 +419,7 @@ class CoreApi {
     private readonly issuer: string,
     private readonly key: Buffer,
   ) {
+    this.profileNames = new UniqueIndex(state.profiles, (p) => p.name);
     this.trusted = new Set(
       (opts.trustedClientCertificates ?? []).map((pem) => {
         const der = certDer(pem);
@@ -552,7 +555,7 @@ class CoreApi {
     if (!NAME_RE.test(name)) {
       throw fail.validation("Name can contain only unreserved URI characters (alphanumeric, hyphen, period, underscore, and tilde)");
     }
-    if ([...this.state.profiles.values()].some((p) => p.name === name)) throw fail.conflict("SCEP Profile with same name already exists");
+    if (this.profileNames.holder(name) !== undefined) throw fail.conflict("SCEP Profile with same name already exists");
     this.checkCaCertificate(b.caCertificateUuid, b.enableIntune === true);
     this.checkIntune(b);
     const customAttributes = this.customAttributes(b.customAttributes, "scepProfiles");
@@ -587,6 +590,7 @@ class CoreApi {
       certificateAssociations: associations,
     };
     this.state.profiles.set(p.uuid, p);
+    this.profileNames.claim(p.uuid);
     // The 201 body is built from the entity just saved, whose lazy `caCertificate` is not loaded.
     return {
       status: 201,

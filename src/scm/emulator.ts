@@ -12,7 +12,7 @@
  * The gateway answers under both the current (`/config/identity/v1`) and legacy (`/sse/config/v1`) bases.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { basicOf, bearerOf, Emulator, TokenIssuer, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
+import { basicOf, bearerOf, Emulator, TokenIssuer, UniqueIndex, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
 
 export const TOKEN_PATH = "/auth/v1/oauth2/access_token";
 export const API_BASE = "/config/identity/v1";
@@ -125,6 +125,9 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
   const tsgId = opts.tsgId ?? "1234567890";
   const tokens = new TokenIssuer(opts.tokenLifetimeSeconds ?? 900);
   const state: ScmEmulatorState = { profiles: new Map(), references: new Map(), plaintextOf: new Map() };
+  // Names are unique within a folder, snippet or device.
+  const nameKey = (o: Record<string, unknown>) => `${containerKey(o)}\u0000${String(o.name)}`;
+  const names = new UniqueIndex<StoredProfile>(state.profiles, nameKey);
 
   const store = (id: string, body: Record<string, unknown>): StoredProfile => {
     const p: StoredProfile = { ...structuredClone(body), id };
@@ -136,6 +139,7 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
     if (ch.none !== undefined) ch.none = {};
     if (p.subject === undefined) p.subject = "CN=$USERNAME";
     state.profiles.set(id, p);
+    names.claim(id);
     return p;
   };
 
@@ -200,8 +204,7 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
     }
   };
 
-  const nameTaken = (b: Record<string, unknown>, self: string | undefined) =>
-    [...state.profiles.values()].some((p) => p.id !== self && p.name === b.name && containerKey(p) === containerKey(b));
+  const nameTaken = (b: Record<string, unknown>, self: string | undefined) => names.holder(nameKey(b), self) !== undefined;
 
   const list = (req: EmuRequest): EmuResponse => {
     const filters = ["folder", "snippet", "device"].filter((k) => req.query.has(k));

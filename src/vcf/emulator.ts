@@ -20,7 +20,7 @@
  * a failing task is injected with `failNextTask`.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { bearerOf, Emulator, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
+import { bearerOf, Emulator, UniqueIndex, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
 
 export const EMBEDDED_ID = "c5b7a9e2-0d6f-4a5e-8b1c-2f3e4d5a6b7c";
 export const EMBEDDED_NAME = "Embedded IDP";
@@ -270,9 +270,12 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
   const access = new Map<string, { expiresAt: number; subject: string }>();
   const refresh = new Map<string, { expiresAt: number; subject: string }>();
   const state: VcfEmulatorState = { idps: new Map(), tasks: new Map(), refreshes: 0, logins: 0 };
+  // Identity provider names are unique in the instance.
+  const names = new UniqueIndex<StoredIdp>(state.idps, (p) => p.name);
   const types = { ...EXTERNAL_TYPES, ...(opts.extraTypes ?? {}) };
 
   state.idps.set(EMBEDDED_ID, { id: EMBEDDED_ID, name: EMBEDDED_NAME, type: "Embedded", status: "ACTIVE", secrets: {} });
+  names.claim(EMBEDDED_ID);
 
   const issueAccess = (subject: string): string => {
     const now = Math.floor(Date.now() / 1000);
@@ -309,6 +312,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
       p.oidc = { clientId: o.clientId, discoveryEndpoint: o.discoveryEndpoint };
     }
     state.idps.set(id, p);
+    names.claim(id);
     settleStatus();
     return p;
   };
@@ -443,7 +447,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
     tk.status = "SUCCESSFUL";
   };
 
-  const nameTaken = (name: string, self: string | undefined) => [...state.idps.values()].some((p) => p.id !== self && p.name === name);
+  const nameTaken = (name: string, self: string | undefined) => names.holder(name, self) !== undefined;
   const conflict = (name: string) =>
     err(409, "IDENTITY_PROVIDER_ALREADY_EXISTS", `An identity provider named '${name}' already exists`, {
       arguments: [name],
