@@ -4,12 +4,15 @@
  *
  * For each resource, against its emulator on loopback (in this process):
  * - per-operation latency (p50/p95) of Create/Read/Update/Delete through the real dynamic-provider
- *   host over gRPC, versus a bare undici call of the same requests to the same emulator, one
+ *   host over gRPC (the round trip only: requests are marshalled before and answers unmarshalled
+ *   after the timer), versus a bare undici call of the same requests to the same emulator, one
  *   lifecycle of each in turn so that both see the same machine;
  * - HTTP round trips per operation (token fetches excluded) against the API's minimum;
  * - token fetches per run (one per credential; none where the token is static);
  * - throughput: N creates in parallel through the host versus the bare client at the same
- *   concurrency and the same connection pool, median of alternating rounds;
+ *   concurrency and the same connection pool, median of alternating rounds after a warm-up one;
+ *   beside them, as diagnostics, the same creates through the provider's hooks in this process
+ *   (no host) and through the host with a do-nothing provider (the host's own ceiling);
  * - host cold start (spawn → listening → Configure → first Check and Create answered) and the
  *   host's peak resident memory.
  * It runs twice: the emulator answering after a fixed delay standing for a real API's latency
