@@ -334,19 +334,20 @@ export class ProviderHost {
     );
   }
 
-  create(urn: string, props: Props): Promise<{ id: string; outs: Props }> {
+  // async, so that a property the protobuf Struct cannot hold rejects instead of throwing.
+  async create(urn: string, props: Props): Promise<{ id: string; outs: Props }> {
     return this.run(this.prepareCreate(urn, props));
   }
 
-  read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
+  async read(urn: string, id: string, props: Props, inputs: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
     return this.run(this.prepareRead(urn, id, props, inputs));
   }
 
-  update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
+  async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
     return this.run(this.prepareUpdate(urn, id, olds, news));
   }
 
-  delete(urn: string, id: string, props: Props): Promise<void> {
+  async delete(urn: string, id: string, props: Props): Promise<void> {
     return this.run(this.prepareDelete(urn, id, props));
   }
 
