@@ -113,6 +113,8 @@ export class Emulator {
   private faults: Fault[] = [];
   private chaosOpts?: ChaosOptions;
   private rand: () => number = Math.random;
+  /** Kinds still to be dealt in the current round of chaos faults. */
+  private bag: FaultKind[] = [];
   private server?: http.Server;
   private sockets = new Set<Socket>();
   private url_?: string;
@@ -177,6 +179,7 @@ export class Emulator {
   chaos(opts: ChaosOptions | undefined): void {
     this.chaosOpts = opts;
     this.rand = opts ? mulberry32(opts.seed) : Math.random;
+    this.bag = [];
   }
 
   clearFaults(): void {
@@ -216,7 +219,11 @@ export class Emulator {
     }
     const c = this.chaosOpts;
     if (c && !(c.exclude && c.exclude.test(path)) && this.rand() < c.rate) {
-      const kind = c.kinds[Math.floor(this.rand() * c.kinds.length)];
+      // Kinds are dealt from a shuffled bag, every kind once per round, rather than drawn
+      // independently: a run of a few dozen faults then meets every kind, whatever the seed (with
+      // independent draws, seed 19 dealt no malformed body in 70 faults).
+      if (this.bag.length === 0) this.bag = shuffled(c.kinds, this.rand);
+      const kind = this.bag.pop()!;
       return { kind, retryAfterSeconds: 1, delayMs: c.delayMs };
     }
     return undefined;
@@ -368,6 +375,15 @@ export class UniqueIndex<T> {
     const o = this.objects.get(id);
     return o !== undefined && this.keyOf(o) === key ? id : undefined;
   }
+}
+
+function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 export function sleep(ms: number): Promise<void> {
