@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Agent, request } from "undici";
 import type { Emulator } from "../src/core/emulator";
-import { ProviderHost, type Props } from "./host";
+import { ProviderHost, type PreparedCall, type Props } from "./host";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -204,34 +204,25 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const bareT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
     const trips: Record<Op, number> = { create: 0, read: 0, update: 0, delete: 0 };
     await env.bare.delete(await env.bare.create(fresh())); // the bare client's first connection
+    // Only the round trip to the host is timed, with the API requests it made: each request is
+    // marshalled before and each answer unmarshalled after (see `prepareCreate`), as the Go
+    // engine's own protobuf work is no part of what the provider costs.
+    const timedSend = async <T>(op: Op, call: PreparedCall<T>): Promise<[number, T]> => {
+      const before = apiCount();
+      const [ms, answer] = await timed(() => call.send());
+      trips[op] += apiCount() - before;
+      return [ms, call.decode(answer)];
+    };
     // One lifecycle through the host, then the same through the bare client, and so on: both
     // paths see the same machine, whatever else it is doing at the time.
     for (let n = 0; n < iterations; n++) {
       const i = fresh();
       const checked = (await host.check(urn(i), {}, withProvider(env.inputs(i)))).inputs;
-      // Only the round trip to the host is timed: each request is marshalled before and each
-      // answer unmarshalled after (see `prepareCreate`), as the Go engine's own protobuf work is
-      // no part of what the provider costs.
-      const pc = host.prepareCreate(urn(i), checked);
-      let before = apiCount();
-      const [tc, createdRaw] = await timed(() => pc.send());
-      trips.create += apiCount() - before;
-      const created = pc.decode(createdRaw);
-      const pr = host.prepareRead(urn(i), created.id, created.outs, checked);
-      before = apiCount();
-      const [tr, readRaw] = await timed(() => pr.send());
-      trips.read += apiCount() - before;
-      pr.decode(readRaw);
+      const [tc, created] = await timedSend("create", host.prepareCreate(urn(i), checked));
+      const [tr] = await timedSend("read", host.prepareRead(urn(i), created.id, created.outs, checked));
       const news = (await host.check(urn(i), checked, withProvider(env.changed(env.inputs(i))))).inputs;
-      const pu = host.prepareUpdate(urn(i), created.id, created.outs, news);
-      before = apiCount();
-      const [tu, updatedRaw] = await timed(() => pu.send());
-      trips.update += apiCount() - before;
-      const outs = pu.decode(updatedRaw);
-      const pd = host.prepareDelete(urn(i), created.id, outs);
-      before = apiCount();
-      const [td] = await timed(() => pd.send());
-      trips.delete += apiCount() - before;
+      const [tu, outs] = await timedSend("update", host.prepareUpdate(urn(i), created.id, created.outs, news));
+      const [td] = await timedSend("delete", host.prepareDelete(urn(i), created.id, outs));
       hostT.create.push(tc);
       hostT.read.push(tr);
       hostT.update.push(tu);

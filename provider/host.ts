@@ -334,7 +334,7 @@ export class ProviderHost {
     );
   }
 
-  // async, so that a property the protobuf Struct cannot hold rejects instead of throwing.
+  // These four stay async, so that a property the protobuf Struct cannot hold rejects instead of throwing.
   async create(urn: string, props: Props): Promise<{ id: string; outs: Props }> {
     return this.run(this.prepareCreate(urn, props));
   }
