@@ -12,7 +12,8 @@
  * - throughput: N creates in parallel through the host versus the bare client at the same
  *   concurrency and the same connection pool, median of alternating rounds after a warm-up one;
  *   beside them, as diagnostics, the same creates through the provider's hooks in this process
- *   (no host) and through the host with a do-nothing provider (the host's own ceiling);
+ *   (no host), through the host with a do-nothing provider (the host alone), and through the host
+ *   with a provider that sends only the bare requests (the most any provider reaches through it);
  * - host cold start (spawn → listening → Configure → first Check and Create answered) and the
  *   host's peak resident memory.
  * It runs twice: the emulator answering after a fixed delay standing for a real API's latency
@@ -67,8 +68,59 @@ export interface BenchEnv {
   stop(): Promise<void>;
 }
 
+/**
+ * One request of a bare create, as data, so that the same requests can be sent from this process
+ * (the bare loop) and from inside the host (the ceiling provider, see `ceilingProvider`).
+ * `{id}` in a later step's URL stands for the id the first answer carries in `idField`.
+ */
+export interface BareStep {
+  method: string;
+  url: string;
+  token: string;
+  body?: unknown;
+}
+
+// A type rather than an interface, so that a plan is a property bag the host call can carry.
+export type BarePlan = {
+  steps: BareStep[];
+  /** Where the first answer carries the new object's id… */
+  idField?: string;
+  /** …or the id, where the caller names the object (nevisIDM's profile). */
+  id?: string;
+};
+
+/**
+ * Sends a plan's requests one after the other and answers the object's id. Self-contained (its
+ * text is also the ceiling provider's code), so it takes undici's `request` and the pool as
+ * arguments and uses nothing else from this module.
+ */
+export async function runPlan(plan: BarePlan, send: typeof request, dispatcher: Agent): Promise<string> {
+  let id = plan.id;
+  for (const step of plan.steps) {
+    const url = id === undefined ? step.url : step.url.replace("{id}", encodeURIComponent(id));
+    const r = await send(url, {
+      method: step.method as "GET",
+      dispatcher,
+      headers: { authorization: `Bearer ${step.token}`, accept: "application/json", ...(step.body === undefined ? {} : { "content-type": "application/json" }) },
+      body: step.body === undefined ? undefined : JSON.stringify(step.body),
+    });
+    const text = await r.body.text();
+    if (r.statusCode >= 400) throw new Error(`${step.method} ${url}: HTTP ${r.statusCode} ${text}`);
+    if (id === undefined && plan.idField) id = String(JSON.parse(text)[plan.idField]);
+  }
+  if (id === undefined) throw new Error(`no id in the answer to ${plan.steps[0]?.method} ${plan.steps[0]?.url}`);
+  return id;
+}
+
+/** A bare client whose create sends its plan from this process. */
+function bareClient(c: Omit<BareClient, "create">): BareClient {
+  return { ...c, create: (i) => runPlan(c.createPlan(i), request, bareAgent) };
+}
+
 /** The same requests the provider makes for each operation, sent with bare undici. */
 export interface BareClient {
+  /** The create's requests, which `create` sends. */
+  createPlan(i: number): BarePlan;
   create(i: number): Promise<string>;
   read(id: string): Promise<void>;
   update(id: string, i: number): Promise<void>;
@@ -142,8 +194,15 @@ export interface BenchRow {
   /** The same creates through the provider's hooks in this process, without the host. */
   hooksOpsPerSec: number;
   hooksRatio: number;
-  /** Creates through the host with a provider that makes no call at all: the host's own ceiling. */
+  /** Creates through the host with a provider that makes no call at all: the host alone. */
   hostFloorOpsPerSec: number;
+  /**
+   * Creates through the host with a provider that sends only the bare client's requests
+   * (`ceilingProvider`): the most any provider reaches through this host, and its ratio to the
+   * bare loop.
+   */
+  hostCeilingOpsPerSec: number;
+  ceilingRatio: number;
   coldStartMs: number;
   hostPeakMb?: number;
 }
@@ -152,14 +211,35 @@ export interface BenchRow {
 export const THROUGHPUT_ROUNDS = 3;
 export const WARMUP_ROUNDS = 1;
 
+/** Provider code with a trailing comment that brings its text to `length` characters. */
+function padded(code: string, length: number): string {
+  return `${code}\n//${"-".repeat(Math.max(0, length - code.length - 3))}`;
+}
+
 /**
  * A dynamic provider whose create answers at once, padded to `length` so that the host marshals
  * as much text per call as it does for the real one (`__provider` travels in every request and
  * answer): what the host costs per create with nothing of ours in it.
  */
 export function noopProvider(length: number): string {
-  const code = `let n = 0; exports.handler = () => ({ create: async (inputs) => { const { __provider, ...outs } = inputs; return { id: "noop-" + n++, outs }; } });`;
-  return `${code}\n//${"-".repeat(Math.max(0, length - code.length - 3))}`;
+  return padded(`let n = 0; exports.handler = () => ({ create: async (inputs) => { const { __provider, ...outs } = inputs; return { id: "noop-" + n++, outs }; } });`, length);
+}
+
+/**
+ * A dynamic provider whose create sends the bare client's requests for the object (its input
+ * `__plan`) with undici on a pool of the same size, and answers no outputs: the most any
+ * provider could do through the host, as nothing a provider can leave out is left in. Padded like
+ * `noopProvider`. Where it misses a throughput target, no provider code can meet it through this
+ * host on this machine.
+ */
+export function ceilingProvider(length: number): string {
+  const code = [
+    `const { Agent, request } = require("undici");`,
+    `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
+    `const runPlan = ${runPlan.toString()};`,
+    `exports.handler = () => ({ create: async (inputs) => ({ id: await runPlan(inputs.__plan, request, pool), outs: {} }) });`,
+  ].join("\n");
+  return padded(code, length);
 }
 
 /**
@@ -174,10 +254,10 @@ async function inProcessHooks(target: BenchTarget, env: BenchEnv) {
 
 /**
  * Objects one run makes: the cold-start one, the bare client's first, the sequential ones, and
- * the parallel ones (host, bare and in-process, warm-up rounds included).
+ * the parallel ones (host, bare, in-process and the host's ceiling, warm-up rounds included).
  */
 export function objectsFor(iterations: number, parallel: number): number {
-  return 2 + 2 * iterations + 3 * parallel * (WARMUP_ROUNDS + THROUGHPUT_ROUNDS);
+  return 2 + 2 * iterations + 4 * parallel * (WARMUP_ROUNDS + THROUGHPUT_ROUNDS);
 }
 
 export async function benchOne(target: BenchTarget, latencyMs: number, iterations: number, parallel: number): Promise<BenchRow> {
@@ -252,7 +332,9 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const bareMs: number[] = [];
     const hooksMs: number[] = [];
     const floorMs: number[] = [];
+    const ceilingMs: number[] = [];
     const floorProvider = noopProvider(provider.length);
+    const ceiling = ceilingProvider(provider.length);
     for (let round = 0; round < WARMUP_ROUNDS + THROUGHPUT_ROUNDS; round++) {
       const counted = round >= WARMUP_ROUNDS;
       const hostIdx = Array.from({ length: parallel }, fresh);
@@ -278,6 +360,12 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       const floor = Array.from({ length: parallel }, (_, n) => host.prepareCreate(urn(-1 - n - round * parallel), { ...env.inputs(n), __provider: floorProvider }));
       const [fms] = await timed(() => Promise.all(floor.map((p) => p.send())));
       if (counted) floorMs.push(fms);
+
+      const ceilingIdx = Array.from({ length: parallel }, fresh);
+      const viaCeiling = ceilingIdx.map((i) => host.prepareCreate(urn(i), { __plan: env.bare.createPlan(i), __provider: ceiling }));
+      const [cms, ceilingAnswers] = await timed(() => Promise.all(viaCeiling.map((p) => p.send())));
+      if (counted) ceilingMs.push(cms);
+      if (ceilingAnswers.filter((a, n) => viaCeiling[n].decode(a).id).length !== parallel) throw new Error(`${target.name}: a create through the ceiling provider answered without an id`);
     }
     // Every token the host fetched in the whole run (the bare client's and the in-process hooks'
     // own are not counted).
@@ -311,6 +399,8 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       throughputRatio: round(pct(bareMs, 50) / pct(hostMs, 50), 3),
       hooksOpsPerSec: Math.round((parallel / pct(hooksMs, 50)) * 1000),
       hostFloorOpsPerSec: Math.round((parallel / pct(floorMs, 50)) * 1000),
+      hostCeilingOpsPerSec: Math.round((parallel / pct(ceilingMs, 50)) * 1000),
+      ceilingRatio: round(pct(bareMs, 50) / pct(ceilingMs, 50), 3),
       hooksRatio: round(pct(bareMs, 50) / pct(hooksMs, 50), 3),
       coldStartMs: Math.round(coldStartMs),
       hostPeakMb,
@@ -391,12 +481,12 @@ export const TARGETS: BenchTarget[] = [
         bareTokenFetches: 1,
         expectedTokenFetches: 1,
         minimum: { create: 1, read: 1, update: 1, delete: 1 },
-        bare: {
-          create: async (i) => (await bareJson("POST", base, token, wire(i))).id,
+        bare: bareClient({
+          createPlan: (i) => ({ steps: [{ method: "POST", url: base, token, body: wire(i) }], idField: "id" }),
           read: async (id) => void (await bareJson("GET", `${base}/${enc(id)}`, token)),
           update: async (id, i) => void (await bareJson("PUT", `${base}/${enc(id)}`, token, wire(i, "sha512"))),
           delete: async (id) => void (await bareJson("DELETE", `${base}/${enc(id)}`, token)),
-        },
+        }),
         stop: () => e.stop(),
       };
     },
@@ -424,20 +514,22 @@ export const TARGETS: BenchTarget[] = [
         bareTokenFetches: 0,
         expectedTokenFetches: 0,
         minimum: { create: 3, read: 1, update: 2, delete: 1 },
-        bare: {
-          create: async (i) => {
-            const made = await bareJson("POST", P, c.token, { name: `bench-${i}`, description: "bench", ...common });
-            await bareJson("PATCH", `${P}/${made.uuid}/enable`, c.token);
-            await bareJson("GET", `${P}/${made.uuid}`, c.token);
-            return made.uuid;
-          },
+        bare: bareClient({
+          createPlan: (i) => ({
+            steps: [
+              { method: "POST", url: P, token: c.token, body: { name: `bench-${i}`, description: "bench", ...common } },
+              { method: "PATCH", url: `${P}/{id}/enable`, token: c.token },
+              { method: "GET", url: `${P}/{id}`, token: c.token },
+            ],
+            idField: "uuid",
+          }),
           read: async (id) => void (await bareJson("GET", `${P}/${id}`, c.token)),
           update: async (id) => {
             await bareJson("PUT", `${P}/${id}`, c.token, { description: "bench, changed", renewalThreshold: 0, ...common });
             await bareJson("GET", `${P}/${id}`, c.token);
           },
           delete: async (id) => void (await bareJson("DELETE", `${P}/${id}`, c.token)),
-        },
+        }),
         stop: () => c.stop(),
       };
     },
@@ -469,15 +561,15 @@ export const TARGETS: BenchTarget[] = [
         bareTokenFetches: 1,
         expectedTokenFetches: 1,
         minimum: { create: 1, read: 1, update: 2, delete: 1 },
-        bare: {
-          create: async (i) => (await bareJson("POST", P, token, { name: `bench-${i}`, type, oidc: oidc("bench") })).id,
+        bare: bareClient({
+          createPlan: (i) => ({ steps: [{ method: "POST", url: P, token, body: { name: `bench-${i}`, type, oidc: oidc("bench") } }], idField: "id" }),
           read: async (id) => void (await bareJson("GET", `${P}/${id}`, token)),
           update: async (id, i) => {
             await bareJson("PATCH", `${P}/${id}`, token, { name: `bench-${i}`, type, oidc: oidc("bench-changed") });
             await bareJson("GET", `${P}/${id}`, token);
           },
           delete: async (id) => void (await bareJson("DELETE", `${P}/${id}`, token)),
-        },
+        }),
         stop: () => v.stop(),
       };
     },
@@ -508,13 +600,13 @@ export const TARGETS: BenchTarget[] = [
         bareTokenFetches: 1,
         expectedTokenFetches: 1,
         minimum: { create: 1, read: 1, update: 1, delete: 1 },
-        bare: {
-          create: async (i) => (await bareJson("POST", P, token, wire(i, "bench"))).id,
+        bare: bareClient({
+          createPlan: (i) => ({ steps: [{ method: "POST", url: P, token, body: wire(i, "bench") }], idField: "id" }),
           read: async (id) => void (await bareJson("GET", `${P}/${enc(id)}`, token)),
           update: async (id, i) =>
             void (await bareJson("PUT", `${P}/${enc(id)}`, token, { ...wire(i, "bench-changed"), "target-connection-descriptor-namespace": "dx-prod" })),
           delete: async (id) => void (await bareJson("DELETE", `${P}/${enc(id)}`, token)),
-        },
+        }),
         stop: () => x.stop(),
       };
     },
@@ -542,15 +634,12 @@ export const TARGETS: BenchTarget[] = [
         bareTokenFetches: 0,
         expectedTokenFetches: 0,
         minimum: { create: 1, read: 1, update: 1, delete: 1 },
-        bare: {
-          create: async (i) => {
-            await bareJson("PATCH", P(profileOf(i)), n.token, { cost_center: `CC-${i}`, department: "Sales" });
-            return profileOf(i);
-          },
+        bare: bareClient({
+          createPlan: (i) => ({ steps: [{ method: "PATCH", url: P(profileOf(i)), token: n.token, body: { cost_center: `CC-${i}`, department: "Sales" } }], id: profileOf(i) }),
           read: async (id) => void (await bareJson("GET", P(id), n.token)),
           update: async (id) => void (await bareJson("PATCH", P(id), n.token, { department: "Finance" })),
           delete: async (id) => void (await bareJson("PATCH", P(id), n.token, { cost_center: null, department: null })),
-        },
+        }),
         stop: () => n.stop(),
       };
     },
@@ -572,11 +661,11 @@ export function table(rows: BenchRow[]): string {
       }
     }
     lines.push("");
-    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | bare ops/s | throughput ratio | hooks in-process ops/s (ratio) | host floor ops/s | host cold start ms | host peak MB |");
-    lines.push("|---|---|---|---|---|---|---|---|---|---|");
+    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | bare ops/s | throughput ratio | hooks in-process ops/s (ratio) | host floor ops/s | host ceiling ops/s (ratio) | host cold start ms | host peak MB |");
+    lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rs) {
       lines.push(
-        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.hooksOpsPerSec} (${r.hooksRatio}) | ${r.hostFloorOpsPerSec} | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
+        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.hooksOpsPerSec} (${r.hooksRatio}) | ${r.hostFloorOpsPerSec} | ${r.hostCeilingOpsPerSec} (${r.ceilingRatio}) | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
       );
     }
     lines.push("");
@@ -608,6 +697,7 @@ export function targetSummary(rows: BenchRow[]): string[] {
     `- throughput ≥ ${TARGET.throughputRatio}× the bare loop: ${count(rs, (r) => r.throughputRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.throughputRatio}`)}`,
     // Not a target: the same creates without the host, to tell the provider's share from the host's.
     `  (without the host, the provider's hooks in-process: ${count(rs, (r) => r.hooksRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.hooksRatio}`)})`,
+    `  (through the host, a provider sending only the bare requests: ${count(rs, (r) => r.ceilingRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.ceilingRatio}`)})`,
   ];
 }
 

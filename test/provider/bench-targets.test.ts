@@ -7,7 +7,7 @@ import { targetSummary, type BenchRow } from "../../provider/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1) => ({ hostP50: 0, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, roundTrips, minimum });
 const row = (resource: string, latencyMs: number, r: Partial<BenchRow> = {}, ratios = [1.1, 1.1, 1.1, 1.1]): BenchRow => ({
-  resource, latencyMs, tokenFetches: 1, expectedTokenFetches: 1, parallel: 500, hostOpsPerSec: 1, bareOpsPerSec: 1, throughputRatio: 0.9, hooksOpsPerSec: 1, hooksRatio: 0.95, hostFloorOpsPerSec: 1, coldStartMs: 1,
+  resource, latencyMs, tokenFetches: 1, expectedTokenFetches: 1, parallel: 500, hostOpsPerSec: 1, bareOpsPerSec: 1, throughputRatio: 0.9, hooksOpsPerSec: 1, hooksRatio: 0.95, hostFloorOpsPerSec: 1, hostCeilingOpsPerSec: 1, ceilingRatio: 0.85, coldStartMs: 1,
   ops: { create: op(ratios[0]), read: op(ratios[1]), update: op(ratios[2]), delete: op(ratios[3]) },
   ...r,
 });
@@ -16,7 +16,7 @@ describe("targetSummary", () => {
   it("counts the 20 ms rows only and names each miss with its figure", () => {
     const lines = targetSummary([
       row("a", 20, {}, [1.1, 1.153, 1.15, 1.0]),
-      row("b", 20, { tokenFetches: 2, throughputRatio: 0.75, hooksRatio: 0.79, ops: { create: op(1.1, 2, 1), read: op(1.1), update: op(1.1), delete: op(1.1) } }),
+      row("b", 20, { tokenFetches: 2, throughputRatio: 0.75, hooksRatio: 0.79, ceilingRatio: 0.7, ops: { create: op(1.1, 2, 1), read: op(1.1), update: op(1.1), delete: op(1.1) } }),
       row("c", 0, { throughputRatio: 0.1 }, [9, 9, 9, 9]),
     ]);
     expect(lines).toEqual([
@@ -26,6 +26,7 @@ describe("targetSummary", () => {
       "- token fetches as expected (one per credential, none for static tokens): 1 of 2 (misses: b 2 for 1)",
       "- throughput ≥ 0.8× the bare loop: 1 of 2 (misses: b 0.75)",
       "  (without the host, the provider's hooks in-process: 1 of 2 (misses: b 0.79))",
+      "  (through the host, a provider sending only the bare requests: 1 of 2 (misses: b 0.7))",
     ]);
   });
 
