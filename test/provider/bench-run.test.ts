@@ -1,10 +1,10 @@
 /**
  * The benchmark end to end, small: every resource's lifecycles and parallel creates through the
  * real host, the bare loop, the host ceiling (every operation), the in-process hooks and the host
- * floor. The figures
- * of a run this small say nothing about speed; what is checked is what does not depend on the
- * machine: each path made every object it was asked for (benchOne throws otherwise), the provider
- * made no more HTTP requests than the API needs, and it fetched one token per credential.
+ * floor. The figures of a run this small say nothing about speed; what is checked is what does
+ * not depend on the machine: each path made every object it was asked for (benchOne throws
+ * otherwise), the provider made no more HTTP requests than the API needs, and it fetched one
+ * token per credential.
  */
 import { describe, expect, it } from "vitest";
 import type * as Bench from "../../provider/bench";
