@@ -223,9 +223,9 @@ export interface BenchRow {
   /** Creates through the host with a provider that makes no call at all: the host alone. */
   hostFloorOpsPerSec: number;
   /**
-   * Creates through the host with a provider that sends only the bare client's requests
-   * (`ceilingProvider`): the most any provider reaches through this host, and its ratio to the
-   * bare loop.
+   * Creates through the host with a provider that sends only the bare client's requests and
+   * answers our provider's properties back (`ceilingProvider`): the most a provider with these
+   * outputs reaches through this host, and its ratio to the bare loop.
    */
   hostCeilingOpsPerSec: number;
   ceilingRatio: number;
@@ -253,21 +253,24 @@ export function noopProvider(length: number): string {
 
 /**
  * A dynamic provider whose every operation sends the bare client's requests for it (the `__plan`
- * the benchmark puts in its properties) with undici on a pool of the same size, and answers no
- * outputs: the most any provider could do through the host, as nothing a provider can leave out
- * is left in. Padded like `noopProvider`. Where it misses a target, no provider code can meet it
- * through this host on this machine.
+ * the benchmark adds to the properties) with undici on a pool of the same size, and answers the
+ * properties it was given as its outputs (and, from a read, as its inputs too, as ours does). The
+ * benchmark gives it our provider's own inputs and state, so the host marshals as much as for
+ * ours: what is left between the two is our provider's code. Where this one misses a target, no
+ * provider with these outputs meets it through this host on this machine. Padded like
+ * `noopProvider`.
  */
 export function ceilingProvider(length: number): string {
   const code = [
     `const { Agent, request } = require("undici");`,
     `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
     `const runPlan = ${runPlan.toString()};`,
+    `const send = async ({ __plan, __provider, ...rest }) => [await runPlan(__plan, request, pool), rest];`,
     `exports.handler = () => ({`,
-    `  create: async (inputs) => ({ id: await runPlan(inputs.__plan, request, pool), outs: {} }),`,
-    `  read: async (id, props) => ({ id: await runPlan(props.__plan, request, pool), props: {} }),`,
-    `  update: async (id, olds, news) => (await runPlan(news.__plan, request, pool), { outs: {} }),`,
-    `  delete: async (id, props) => void (await runPlan(props.__plan, request, pool)),`,
+    `  create: async (inputs) => { const [id, outs] = await send(inputs); return { id, outs }; },`,
+    `  read: async (id, props) => { const [, rest] = await send(props); return { id, props: rest, inputs: rest }; },`,
+    `  update: async (id, olds, news) => { const [, outs] = await send(news); return { outs }; },`,
+    `  delete: async (id, props) => void (await send(props)),`,
     `});`,
   ].join("\n");
   return padded(code, length);
@@ -315,7 +318,8 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const bareT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
     const ceilingT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
     const ceiling = ceilingProvider(provider.length);
-    const viaCeiling = (plan: BarePlan) => ({ __plan: plan, __provider: ceiling });
+    // Our provider's properties, sent to the ceiling provider with the requests it is to make.
+    const viaCeiling = (props: Props, plan?: BarePlan) => ({ ...props, __provider: ceiling, ...(plan ? { __plan: plan } : {}) });
     const trips: Record<Op, number> = { create: 0, read: 0, update: 0, delete: 0 };
     await env.bare.delete(await env.bare.create(fresh())); // the bare client's first connection
     // Only the round trip to the host is timed, with the API requests it made: each request is
@@ -357,11 +361,12 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       bareT.update.push(bu);
       bareT.delete.push(bd);
 
+      // The same lifecycle's properties, ours, through the ceiling provider (its objects are its own).
       const k = fresh();
-      const [cc, { id: cid }] = await timedCall(host.prepareCreate(urn(k), viaCeiling(env.bare.createPlan(k))));
-      const [cr] = await timedCall(host.prepareRead(urn(k), cid, viaCeiling(env.bare.readPlan(cid)), {}));
-      const [cu] = await timedCall(host.prepareUpdate(urn(k), cid, { __provider: ceiling }, viaCeiling(env.bare.updatePlan(cid, k))));
-      const [cd] = await timedCall(host.prepareDelete(urn(k), cid, viaCeiling(env.bare.deletePlan(cid))));
+      const [cc, { id: cid }] = await timedCall(host.prepareCreate(urn(k), viaCeiling(checked, env.bare.createPlan(k))));
+      const [cr] = await timedCall(host.prepareRead(urn(k), cid, viaCeiling(created.outs, env.bare.readPlan(cid)), viaCeiling(checked)));
+      const [cu] = await timedCall(host.prepareUpdate(urn(k), cid, viaCeiling(created.outs), viaCeiling(news, env.bare.updatePlan(cid, k))));
+      const [cd] = await timedCall(host.prepareDelete(urn(k), cid, viaCeiling(outs, env.bare.deletePlan(cid))));
       ceilingT.create.push(cc);
       ceilingT.read.push(cr);
       ceilingT.update.push(cu);
@@ -410,7 +415,7 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       if (counted) floorMs.push(fms);
 
       const ceilingIdx = Array.from({ length: parallel }, fresh);
-      const ceilingCalls = ceilingIdx.map((i) => host.prepareCreate(urn(i), viaCeiling(env.bare.createPlan(i))));
+      const ceilingCalls = ceilingIdx.map((i, n) => host.prepareCreate(urn(i), viaCeiling(checkedAll[n], env.bare.createPlan(i))));
       const [cms, ceilingAnswers] = await timed(() => Promise.all(ceilingCalls.map((p) => p.send())));
       if (counted) ceilingMs.push(cms);
       if (ceilingAnswers.filter((a, n) => ceilingCalls[n].decode(a).id).length !== parallel) throw new Error(`${target.name}: a create through the ceiling provider answered without an id`);
