@@ -5,15 +5,17 @@
  * For each resource, against its emulator on loopback (in this process):
  * - per-operation latency (p50/p95) of Create/Read/Update/Delete through the real dynamic-provider
  *   host over gRPC (the round trip only: requests are marshalled before and answers unmarshalled
- *   after the timer), versus a bare undici call of the same requests to the same emulator, one
- *   lifecycle of each in turn so that both see the same machine;
+ *   after the timer), versus a bare undici call of the same requests to the same emulator, and,
+ *   as a diagnostic, through the host with a provider that sends only those requests with our
+ *   provider's properties (`ceilingProvider`); one lifecycle of each in turn so that all see the
+ *   same machine;
  * - HTTP round trips per operation (token fetches excluded) against the API's minimum;
  * - token fetches per run (one per credential; none where the token is static);
  * - throughput: N creates in parallel through the host versus the bare client at the same
  *   concurrency and the same connection pool, median of alternating rounds after a warm-up one;
  *   beside them, as diagnostics, the same creates through the provider's hooks in this process
  *   (no host), through the host with a do-nothing provider (the host alone), and through the host
- *   with a provider that sends only the bare requests (the most any provider reaches through it);
+ *   with the ceiling provider (the most a provider with these outputs reaches through it);
  * - host cold start (spawn → listening → Configure → first Check and Create answered) and the
  *   host's peak resident memory.
  * It runs twice: the emulator answering after a fixed delay standing for a real API's latency
@@ -69,7 +71,7 @@ export interface BenchEnv {
 }
 
 /**
- * One request of a bare create, as data, so that the same requests can be sent from this process
+ * One request of a bare operation, as data, so that the same requests can be sent from this process
  * (the bare loop) and from inside the host (the ceiling provider, see `ceilingProvider`).
  * `{id}` in a later step's URL stands for the id the first answer carries in `idField`.
  */
@@ -204,7 +206,7 @@ export interface BenchRow {
       bareP50: number;
       bareP95: number;
       ratioP50: number;
-      /** The same operation through the host with `ceilingProvider`: the best a provider can do there. */
+      /** The same operation through the host with `ceilingProvider` and our properties: the best a provider can do there. */
       ceilingP50: number;
       ceilingRatioP50: number;
       roundTrips: number;
@@ -374,7 +376,8 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     }
     // Throughput: `parallel` creates at once through the host, then through the bare client, then
     // through the provider's hooks loaded in this process (no host: what the provider's own code
-    // costs, so that the host's share can be told apart), in alternating rounds; the median round
+    // costs, so that the host's share can be told apart), then through the host with the
+    // do-nothing provider and with the ceiling provider, in alternating rounds; the median round
     // of each counts. The first round of each is a warm-up and is not counted: the host's cold
     // start is its own figure, and a JIT still compiling the host's protobuf code is not the
     // steady state a run of hundreds of resources spends its time in. What they create is left to
