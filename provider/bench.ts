@@ -391,15 +391,19 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const floorMs: number[] = [];
     const ceilingMs: number[] = [];
     const floorProvider = noopProvider(provider.length);
+    // Creates sent to the host at once: the time until the last answer; every answer must carry an id.
+    const allAtOnce = async (path: string, calls: PreparedCall<{ id: string }>[]): Promise<number> => {
+      const [ms, answers] = await timed(() => Promise.all(calls.map((c) => c.send())));
+      const made = answers.filter((a, n) => calls[n].decode(a).id).length;
+      if (made !== calls.length) throw new Error(`${target.name}: ${calls.length - made} of ${calls.length} parallel creates ${path} answered without an id`);
+      return ms;
+    };
     for (let round = 0; round < WARMUP_ROUNDS + THROUGHPUT_ROUNDS; round++) {
       const counted = round >= WARMUP_ROUNDS;
       const hostIdx = Array.from({ length: parallel }, fresh);
       const checkedAll = await Promise.all(hostIdx.map((i) => host.check(urn(i), {}, withProvider(env.inputs(i))).then((r) => r.inputs)));
-      const prepared = checkedAll.map((c, n) => host.prepareCreate(urn(hostIdx[n]), c));
-      const [ms, answers] = await timed(() => Promise.all(prepared.map((p) => p.send())));
+      const ms = await allAtOnce("through the host", checkedAll.map((c, n) => host.prepareCreate(urn(hostIdx[n]), c)));
       if (counted) hostMs.push(ms);
-      const made = answers.map((a, n) => prepared[n].decode(a).id).filter(Boolean).length;
-      if (made !== parallel) throw new Error(`${target.name}: ${parallel - made} of ${parallel} parallel creates answered without an id`);
 
       const bareIdx = Array.from({ length: parallel }, fresh);
       const [bms] = await timed(() => Promise.all(bareIdx.map((i) => env.bare.create(i))));
@@ -414,14 +418,12 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       if (results.filter((r) => r.id).length !== parallel) throw new Error(`${target.name}: an in-process create answered without an id`);
 
       const floor = Array.from({ length: parallel }, (_, n) => host.prepareCreate(urn(-1 - n - round * parallel), { ...env.inputs(n), __provider: floorProvider }));
-      const [fms] = await timed(() => Promise.all(floor.map((p) => p.send())));
+      const fms = await allAtOnce("through the do-nothing provider", floor);
       if (counted) floorMs.push(fms);
 
       const ceilingIdx = Array.from({ length: parallel }, fresh);
-      const ceilingCalls = ceilingIdx.map((i, n) => host.prepareCreate(urn(i), viaCeiling(checkedAll[n], env.bare.createPlan(i))));
-      const [cms, ceilingAnswers] = await timed(() => Promise.all(ceilingCalls.map((p) => p.send())));
+      const cms = await allAtOnce("through the ceiling provider", ceilingIdx.map((i, n) => host.prepareCreate(urn(i), viaCeiling(checkedAll[n], env.bare.createPlan(i)))));
       if (counted) ceilingMs.push(cms);
-      if (ceilingAnswers.filter((a, n) => ceilingCalls[n].decode(a).id).length !== parallel) throw new Error(`${target.name}: a create through the ceiling provider answered without an id`);
     }
     // Every token the host fetched in the whole run (the bare client's and the in-process hooks'
     // own are not counted).
