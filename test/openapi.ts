@@ -7,6 +7,11 @@
  * matter in requests; and a `oneOf` whose branches each name one optional property (the SCM
  * document's `scep_challenge`, `certificate_attributes`: "one of these keys") gets that property
  * required in each branch, since as written every object would match all branches and fail.
+ *
+ * With `closedRequests`, a request object may hold only the properties its schema (with its
+ * `oneOf`/`anyOf`/`allOf` branches) defines: the documents do not say `additionalProperties:
+ * false`, but a key they do not define (`__provider`, a camelCase spelling) is not something the
+ * vendor reads, so the provider must not send it.
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
@@ -32,11 +37,14 @@ export class OpenApiContract {
     file: string,
     /** Path prefix of the server URL the emulator serves under (e.g. "/config/identity/v1"). */
     private readonly basePath = "",
+    private readonly opts: { closedRequests?: boolean } = {},
   ) {
     this.doc = yaml.load(fs.readFileSync(file, "utf8"));
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
-    for (const f of ["fqdn", "password", "int32", "int64", "float", "double", "byte", "binary"]) this.ajv.addFormat(f, true);
+    for (const f of ["password", "int32", "int64", "float", "double", "byte", "binary"]) this.ajv.addFormat(f, true);
+    // A fully qualified host name: two or more dot-separated labels (RFC 1123).
+    this.ajv.addFormat("fqdn", /^(?=.{1,253}\.?$)(?:[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?\.)+[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?\.?$/i);
   }
 
   private deref(node: Json, seen = new Set<string>()): Json {
@@ -55,8 +63,8 @@ export class OpenApiContract {
     return out;
   }
 
-  private adapt(s: Json, mode: "request" | "response"): Json {
-    if (Array.isArray(s)) return s.map((x) => this.adapt(x, mode));
+  private adapt(s: Json, mode: "request" | "response", branch = false): Json {
+    if (Array.isArray(s)) return s.map((x) => this.adapt(x, mode, branch));
     if (!s || typeof s !== "object") return s;
     const out: Json = {};
     for (const [k, v] of Object.entries(s)) {
@@ -66,7 +74,12 @@ export class OpenApiContract {
           if (mode === "request" && (pv as Json)?.readOnly) continue;
           out.properties[pk] = this.adapt(pv, mode);
         }
-      } else out[k] = this.adapt(v, mode);
+      } else out[k] = this.adapt(v, mode, k === "oneOf" || k === "anyOf" || k === "allOf");
+    }
+    if (mode === "request" && this.opts.closedRequests && !branch && s.additionalProperties === undefined) {
+      const names = new Set<string>(Object.keys(out.properties ?? {}));
+      for (const b of [...(out.oneOf ?? []), ...(out.anyOf ?? []), ...(out.allOf ?? [])]) for (const n of Object.keys(b?.properties ?? {})) names.add(n);
+      if (names.size > 0) out.propertyNames = { enum: [...names] };
     }
     if (mode === "request" && Array.isArray(out.required) && s.properties) {
       out.required = out.required.filter((r: string) => !s.properties[r]?.readOnly);

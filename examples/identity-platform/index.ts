@@ -45,7 +45,7 @@ const globalProtect = new scm.ScepProfile("globalprotect-scep", {
   algorithm: { rsa: { rsaNbits: 2048 } },
   digest: config.get("digest") ?? "sha256",
   fingerprint: deviceScep.caCertificate.apply((c) => c?.fingerprint ?? ""),
-  certificateAttributes: { dnsname: "$HOSTNAME" },
+  certificateAttributes: { dnsname: "gp.example.com" },
   useAsDigitalSignature: true,
   useForKeyEncipherment: true,
   scepUrl: deviceScep.scepUrl.apply((u) => u ?? ""),

@@ -22,7 +22,7 @@ const portal = new scm.ScepProfile("portal", {
   subject: "CN=$USERNAME",
   algorithm: { rsa: { rsaNbits: 2048 } },
   digest: config.get("digest") ?? "sha256",
-  certificateAttributes: { dnsname: "$HOSTNAME" },
+  certificateAttributes: { dnsname: "gp.example.com" },
   useAsDigitalSignature: true,
   useForKeyEncipherment: true,
   scepUrl: config.require("scepUrl"),

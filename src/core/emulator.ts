@@ -399,13 +399,25 @@ export function bearerOf(headers: http.IncomingHttpHeaders): string | undefined 
 }
 
 /** `Authorization: Basic base64(id:secret)` → [id, secret]. */
-export function basicOf(headers: http.IncomingHttpHeaders): [string, string] | undefined {
+/**
+ * The id and secret of an HTTP Basic header. `as-is` takes them exactly as sent (a `%40` stays
+ * `%40`, as a server that never form-decodes sees it); `form-urlencoded` decodes them as RFC 6749
+ * §2.3.1 has clients encode them.
+ */
+export function basicOf(headers: http.IncomingHttpHeaders, encoding: "as-is" | "form-urlencoded"): [string, string] | undefined {
   const h = headers.authorization;
   const m = h ? /^Basic\s+(.+)$/i.exec(h) : null;
   if (!m) return undefined;
   const decoded = Buffer.from(m[1], "base64").toString("utf8");
   const i = decoded.indexOf(":");
-  return i < 0 ? undefined : [decodeURIComponent(decoded.slice(0, i)), decodeURIComponent(decoded.slice(i + 1))];
+  if (i < 0) return undefined;
+  const [id, secret] = [decoded.slice(0, i), decoded.slice(i + 1)];
+  if (encoding === "as-is") return [id, secret];
+  try {
+    return [decodeURIComponent(id), decodeURIComponent(secret)];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Issues short opaque tokens with an expiry and checks them; shared by the OAuth-style emulators. */

@@ -14,7 +14,16 @@ export interface ClientCredentials {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
-  scope: string;
+  /** `scope` of the form body, when the issuer wants one. */
+  scope?: string;
+  /** `audience` of the form body (Auth0-style issuers name the API so, not by scope). */
+  audience?: string;
+  /**
+   * How the id and secret go into HTTP Basic. RFC 6749 §2.3.1 says form-urlencode them first;
+   * Palo Alto's clients do not (their Go SDK's `SetBasicAuth(id, secret)`, `curl -u id:secret`),
+   * and the SCM auth service compares what it gets, so SCM sends them "as-is".
+   */
+  basicEncoding?: "form-urlencoded" | "as-is";
   tls: TlsSettings;
   /** Lifetime assumed when the answer states none, seconds. */
   defaultExpiresIn: number;
@@ -29,10 +38,7 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
     vendor: c.vendor,
     baseUrl: c.tokenUrl,
     auth: {
-      // RFC 6749 §2.3.1: form-urlencode the id and secret before base64.
-      headers: async () => ({
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString("base64")}`,
-      }),
+      headers: async () => ({ authorization: basicAuthorization(c.clientId, c.clientSecret, c.basicEncoding ?? "form-urlencoded") }),
       unauthorized: () => false,
     },
     tls: c.tls,
@@ -45,7 +51,11 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
       return e;
     },
   });
-  const form = new URLSearchParams({ grant_type: "client_credentials", scope: c.scope }).toString();
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    ...(c.scope ? { scope: c.scope } : {}),
+    ...(c.audience ? { audience: c.audience } : {}),
+  }).toString();
   // A token request has no side effect, so it may be retried like a GET.
   const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
     idempotent: true,
@@ -54,4 +64,10 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
   });
   if (!r.body?.access_token) throw new ConfigError(`the ${c.vendor} token endpoint ${c.tokenUrl} answered without an access_token`);
   return { value: r.body.access_token, expiresIn: r.body.expires_in ?? c.defaultExpiresIn };
+}
+
+/** The HTTP Basic header for a client id and secret, encoded as `fetchClientCredentialsToken` describes. */
+export function basicAuthorization(id: string, secret: string, encoding: "form-urlencoded" | "as-is"): string {
+  const enc = encoding === "as-is" ? (x: string) => x : (x: string) => encodeURIComponent(x);
+  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString("base64")}`;
 }

@@ -391,8 +391,9 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
   const token = (req: EmuRequest): EmuResponse => {
     if (req.method !== "POST") return { status: 405, body: { error: "invalid_request", error_description: "Use POST" } };
     const form = new URLSearchParams(req.rawBody);
-    // Identity domains accept client_secret_basic and client_secret_post.
-    const cred = basicOf(req.headers) ?? [form.get("client_id") ?? "", form.get("client_secret") ?? ""];
+    // Identity domains accept client_secret_basic and client_secret_post. That the basic form is
+    // form-decoded (RFC 6749 §2.3.1) is inferred from the RFC, not from an Oracle document.
+    const cred = basicOf(req.headers, "form-urlencoded") ?? [form.get("client_id") ?? "", form.get("client_secret") ?? ""];
     if (cred[0] !== clientId || cred[1] !== clientSecret) return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } };
     if (form.get("grant_type") !== "client_credentials") return { status: 400, body: { error: "unsupported_grant_type", error_description: `Grant type ${form.get("grant_type") ?? "(none)"} is not supported for this client.` } };
     const requested = form.get("scope");

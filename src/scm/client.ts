@@ -111,6 +111,8 @@ export function fetchScmToken(tokenUrl: string, clientId: string, clientSecret: 
     vendor: "Strata Cloud Manager auth",
     tokenUrl, clientId, clientSecret, tls,
     scope: `tsg_id:${tsgId}`,
+    // Service account ids contain `@` (…@<tsg>.iam.panserviceaccount.com); Palo Alto's clients send it unencoded.
+    basicEncoding: "as-is",
     defaultExpiresIn: 900,
     toError: (ctx) => toScmError(ctx),
     refusedHint: "the token service refused the service account: check SCM_CLIENT_ID / SCM_CLIENT_SECRET and that the account has a role on TSG " + tsgId,

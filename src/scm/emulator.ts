@@ -13,6 +13,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { basicOf, bearerOf, Emulator, TokenIssuer, UniqueIndex, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
+import { BUILT_IN_CERTS, FQDN_RE, URI_RE } from "./schema";
 
 export const TOKEN_PATH = "/auth/v1/oauth2/access_token";
 export const API_BASE = "/config/identity/v1";
@@ -52,6 +53,17 @@ export interface ScmEmulator {
 }
 
 const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
+/**
+ * The properties of the document's `scep-profiles` schema (`id` read-only). The document does not
+ * say `additionalProperties: false`; that the API refuses other keys as an invalid object rather
+ * than storing or dropping them is [inferred] from PAN-OS config validation, and is the stricter
+ * reading, so a client that sends a key the document does not define hears about it.
+ */
+const PROFILE_KEYS = new Set([
+  "id", "folder", "snippet", "device", "name", "scep_challenge", "ca_identity_name", "subject", "algorithm", "digest",
+  "fingerprint", "certificate_attributes", "use_as_digital_signature", "use_for_key_encipherment", "scep_url",
+  "scep_ca_cert", "scep_client_cert",
+]);
 const KEY = randomBytes(16);
 const ENCRYPTED_PREFIX = "-AQ==";
 
@@ -77,6 +89,7 @@ export function validateProfile(b: unknown): string[] {
   const problems: string[] = [];
   if (!b || typeof b !== "object" || Array.isArray(b)) return ["body must be a JSON object"];
   const o = b as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!PROFILE_KEYS.has(k)) problems.push(`${k}: not a property of scep-profiles`);
   const containers = ["folder", "snippet", "device"].filter((k) => o[k] !== undefined);
   if (containers.length !== 1) problems.push("exactly one of folder, snippet, device is required");
   for (const k of containers) {
@@ -95,6 +108,8 @@ export function validateProfile(b: unknown): string[] {
       for (const f of ["otp_server_url", "username", "password"]) {
         if (d[f] !== undefined && (typeof d[f] !== "string" || (d[f] as string).length > 255)) problems.push(`scep_challenge.dynamic.${f}: at most 255 characters`);
       }
+      if (typeof d.otp_server_url === "string" && !URI_RE.test(d.otp_server_url)) problems.push("scep_challenge.dynamic.otp_server_url: format uri");
+      for (const k of Object.keys(d)) if (!["otp_server_url", "username", "password"].includes(k)) problems.push(`scep_challenge.dynamic.${k}: not a property`);
     }
   }
   for (const f of ["ca_identity_name", "subject", "scep_url"]) if (typeof o[f] !== "string" || !o[f]) problems.push(`${f}: required`);
@@ -106,7 +121,12 @@ export function validateProfile(b: unknown): string[] {
     const kinds = ["rfc822name", "dnsname", "uniform_resource_identifier"].filter((k) => ca[k] !== undefined);
     if (kinds.length !== 1) problems.push("certificate_attributes: exactly one of rfc822name, dnsname, uniform_resource_identifier");
     if (typeof ca.rfc822name === "string" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ca.rfc822name)) problems.push("certificate_attributes.rfc822name: format email");
-    if (typeof ca.uniform_resource_identifier === "string" && !/^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/.test(ca.uniform_resource_identifier)) problems.push("certificate_attributes.uniform_resource_identifier: format uri");
+    if (typeof ca.uniform_resource_identifier === "string" && !URI_RE.test(ca.uniform_resource_identifier)) problems.push("certificate_attributes.uniform_resource_identifier: format uri");
+    if (ca.dnsname !== undefined && (typeof ca.dnsname !== "string" || !FQDN_RE.test(ca.dnsname))) problems.push("certificate_attributes.dnsname: format fqdn");
+  }
+  if (typeof o.scep_url === "string" && !URI_RE.test(o.scep_url)) problems.push("scep_url: format uri");
+  for (const f of ["scep_ca_cert", "scep_client_cert"]) {
+    if (o[f] !== undefined && !(BUILT_IN_CERTS as readonly unknown[]).includes(o[f])) problems.push(`${f}: one of ${BUILT_IN_CERTS.join(", ")}`);
   }
   for (const f of ["use_as_digital_signature", "use_for_key_encipherment"]) {
     if (o[f] !== undefined && typeof o[f] !== "boolean") problems.push(`${f}: boolean`);
@@ -146,7 +166,9 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
   const route = (req: EmuRequest, emu: Emulator): EmuResponse => {
     if (req.path === TOKEN_PATH) {
       if (req.method !== "POST") return err(405, "E012", "Method Not Supported");
-      const cred = basicOf(req.headers);
+      // Palo Alto's own clients send the id and secret unencoded (Go SDK `SetBasicAuth`, `curl -u`);
+      // whether the service would also accept a form-encoded `%40` is not documented, so it is refused.
+      const cred = basicOf(req.headers, "as-is");
       if (!cred || cred[0] !== clientId || cred[1] !== clientSecret) return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed" } };
       const form = new URLSearchParams(req.rawBody);
       if (form.get("grant_type") !== "client_credentials") return { status: 400, body: { error: "unsupported_grant_type", error_description: "grant_type must be client_credentials" } };

@@ -10,8 +10,32 @@ import { z } from "zod";
 import { exactlyOne } from "../core/check";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
-const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
-const URI_RE = /^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/;
+export const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
+export const URI_RE = /^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/;
+/**
+ * `format: fqdn` of the vendor's document: dot-separated labels of letters, digits and inner
+ * hyphens, each at most 63 characters, at most 253 in all. That it needs at least two labels
+ * ("fully qualified") and takes no `$VARIABLE` is read from the format's name; the document
+ * gives no grammar for it [inferred].
+ */
+export const FQDN_RE = /^(?=.{1,253}\.?$)(?:[a-zA-Z\d](?:[a-zA-Z\d-]{0,61}[a-zA-Z\d])?\.)+[a-zA-Z\d](?:[a-zA-Z\d-]{0,61}[a-zA-Z\d])?\.?$/;
+/**
+ * The `enum` of `scep_ca_cert` and `scep_client_cert` in the vendor's document: the built-in
+ * certificates. The reference notes tenants may import their own; the document lists only these,
+ * so only these pass preview.
+ */
+export const BUILT_IN_CERTS = [
+  "Authentication Cookie CA",
+  "Forward-Trust-CA",
+  "Forward-Trust-CA-ECDSA",
+  "Forward-UnTrust-CA",
+  "Forward-UnTrust-CA-ECDSA",
+  "Global Authentication Cookie CA",
+  "GlobalSign-Root-CA",
+  "Root CA",
+] as const;
+const certName = (what: string) =>
+  z.enum(BUILT_IN_CERTS, { error: (i) => `${what} must be one of the certificates the SCM API lists: ${BUILT_IN_CERTS.map((c) => `'${c}'`).join(", ")} (got ${JSON.stringify(i.input)})` });
 const containerName = (kind: string) =>
   z
     .string()
@@ -72,7 +96,10 @@ const certificateAttributesSchema = z
   .strictObject({
     // Formats as the vendor's OpenAPI document declares them (email, fqdn, uri).
     rfc822name: z.email("must be an email address (RFC 822 name)").optional(),
-    dnsname: z.string().min(1).optional(),
+    dnsname: z
+      .string()
+      .regex(FQDN_RE, "must be a fully qualified host name (format fqdn), e.g. vpn.example.com: letters, digits, inner hyphens and dots")
+      .optional(),
     uniformResourceIdentifier: z.string().regex(URI_RE, "must be a URI (scheme:...)").optional(),
   })
   .superRefine((c, ctx) =>
@@ -108,8 +135,8 @@ export const argsSchema = z
     useAsDigitalSignature: z.boolean().optional(),
     useForKeyEncipherment: z.boolean().optional(),
     scepUrl: httpUrl("scepUrl"),
-    scepCaCert: z.string().optional(),
-    scepClientCert: z.string().optional(),
+    scepCaCert: certName("the SCEP server CA certificate").optional(),
+    scepClientCert: certName("the SCEP client certificate").optional(),
     connection: connectionSchema,
   })
   .superRefine((a, ctx) => exactlyOne(a, CONTAINERS, ctx, [], " (the container the profile lives in)"));

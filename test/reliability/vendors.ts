@@ -88,7 +88,7 @@ export const VENDORS: Vendor[] = [
       algorithm: { rsa: { rsaNbits: 2048 } },
       digest: ["sha256", "sha384", "sha512"][v % 3],
       scepUrl: "https://pki.example.com/scep",
-      certificateAttributes: { dnsname: "$HOSTNAME" },
+      certificateAttributes: { dnsname: "gp.example.com" },
     }),
     objects: (e) => [...e.state.profiles.values()].map((p: any) => ({ id: p.id, key: `${p.folder}/${p.name}` })),
     removeOutOfBand: (e, id) => e.state.profiles.delete(id),

@@ -169,6 +169,30 @@ describe("scm.ScepProfile against the SCM API", () => {
     await expect(hooks.read(`Other Folder:::${id}`, { connection })).rejects.toThrow(/not in folder 'Other Folder'/);
   });
 
+  it("sends the service account id and secret in HTTP Basic exactly as Palo Alto's clients do, '@' unencoded", async () => {
+    expect(scm.clientId).toContain("@");
+    const inputs = await checked({ connection: { ...connection, clientSecret: `${scm.clientSecret}` } });
+    const { tokenCache } = await import("../../src/core/auth");
+    tokenCache.clear();
+    await hooks.create(inputs);
+    const tokenCall = scm.emu.requests.filter((r) => r.path.endsWith("/oauth2/access_token")).at(-1)!;
+    expect(tokenCall.status).toBe(200);
+    const basic = Buffer.from(String(tokenCall.headers.authorization).replace(/^Basic /, ""), "base64").toString("utf8");
+    // What `curl -u id:secret` and the Go SDK's SetBasicAuth(id, secret) send.
+    expect(basic).toBe(`${scm.clientId}:${scm.clientSecret}`);
+    expect(basic).not.toContain("%40");
+  });
+
+  it("the emulator, like the SCM auth service, refuses the id when it arrives form-encoded ('%40' for '@')", async () => {
+    const encoded = Buffer.from(`${encodeURIComponent(scm.clientId)}:${scm.clientSecret}`).toString("base64");
+    const res = await fetch(scm.tokenUrl, {
+      method: "POST",
+      headers: { authorization: `Basic ${encoded}`, "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&scope=tsg_id:${scm.tsgId}`,
+    });
+    expect(res.status).toBe(401);
+  });
+
   it("says which setting is missing and how to set it", async () => {
     const inputs = await checked({ connection: { ...connection, clientId: "" } });
     const saved = process.env.SCM_CLIENT_ID;

@@ -75,8 +75,8 @@ describe("scm.ScepProfile check", () => {
   });
 
   it("takes one subject alternative name type", async () => {
-    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "$HOSTNAME" } })).toEqual([]);
-    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "a", rfc822name: "b@example.com" } })).toEqual([expect.stringMatching(/^certificateAttributes\.dnsname \| .*set only one/)]);
+    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "gp.example.com" } })).toEqual([]);
+    expect(await failures({ ...valid(), certificateAttributes: { dnsname: "a.example.com", rfc822name: "b@example.com" } })).toEqual([expect.stringMatching(/^certificateAttributes\.dnsname \| .*set only one/)]);
     // Formats from the vendor's OpenAPI document.
     expect(await failures({ ...valid(), certificateAttributes: { rfc822name: "not-an-email" } })).toEqual([expect.stringMatching(/^certificateAttributes\.rfc822name \| .*email address/)]);
     expect(await failures({ ...valid(), certificateAttributes: { uniformResourceIdentifier: "no scheme" } })).toEqual([expect.stringMatching(/^certificateAttributes\.uniformResourceIdentifier \| .*URI/)]);
