@@ -4,6 +4,7 @@
  * implementation, loaded on first use so a stack that uses one vendor loads only that vendor.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { engineFacing } from "../src/core/engine";
 import { setStackConfig } from "../src/core/settings";
 
 export type Hooks = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
@@ -44,8 +45,13 @@ function entry(type: string): Entry {
   return e;
 }
 
+const engineHooks = new Map<string, Hooks>();
+
+/** The hooks of `type`, as the engine may call them: no hook ever sees `__provider` or another engine key. */
 export function hooks(type: string): Hooks {
-  return entry(type).hooks();
+  let h = engineHooks.get(type);
+  if (!h) engineHooks.set(type, (h = engineFacing(entry(type).hooks())));
+  return h;
 }
 
 export function secretOutputs(type: string): readonly string[] {

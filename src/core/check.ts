@@ -68,12 +68,12 @@ function stripUndefined(v: unknown): unknown {
 }
 
 /**
- * Validates `news` (minus `__provider`) with `schema`. On success the inputs are the schema's
+ * Validates `news` with `schema` (the engine's `__provider` is gone already: core/engine.ts). On success the inputs are the schema's
  * output (defaults filled, spellings normalised) so that diffs are stable; when unknowns block
  * a full parse, the inputs are `news` as given and only the checkable issues are reported.
  */
 export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string, unknown>): CheckResult<Record<string, unknown>> {
-  const { __provider, ...given } = news;
+  const given = news;
   const unknowns = unknownPaths(given);
   const parsed = schema.safeParse(given);
   if (parsed.success) {

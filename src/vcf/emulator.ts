@@ -144,6 +144,27 @@ interface Problem {
   message: string;
 }
 
+/**
+ * The keys of IdentityProviderSpec and its sub-specs as the seed's request body lists them. The
+ * seed does not say whether SDDC Manager refuses others; refusing them is [inferred] and the
+ * stricter reading: a key the spec does not define (`__provider`, a misspelt field) is a 400 here.
+ */
+const SPEC_KEYS: Record<string, readonly string[]> = {
+  "": ["certChain", "ldap", "name", "oidc", "type"],
+  ldap: ["domainAlias", "domainName", "password", "sourceDetails", "type", "username"],
+  "ldap.sourceDetails": ["certChain", "groupsBaseDn", "serverEndpoints", "usersBaseDn"],
+  oidc: ["clientId", "clientSecret", "discoveryEndpoint"],
+};
+
+function unknownKeys(o: unknown, at: string, out: Problem[]): void {
+  if (!o || typeof o !== "object" || Array.isArray(o)) return;
+  for (const [k, v] of Object.entries(o)) {
+    const here = at ? `${at}.${k}` : k;
+    if (!SPEC_KEYS[at].includes(k)) out.push({ field: here, message: "is not a property of IdentityProviderSpec" });
+    else if (SPEC_KEYS[here]) unknownKeys(v, here, out);
+  }
+}
+
 function str(v: unknown): v is string {
   return typeof v === "string" && v.trim().length > 0;
 }
@@ -192,6 +213,7 @@ export function validateSpec(b: unknown, types: Record<string, { ldap: boolean; 
   const out: Problem[] = [];
   if (!b || typeof b !== "object" || Array.isArray(b)) return [{ field: "(body)", message: "must be an IdentityProviderSpec object" }];
   const o = b as Record<string, unknown>;
+  unknownKeys(o, "", out);
   if (!str(o.name)) out.push({ field: "name", message: "is required" });
   if (!str(o.type)) out.push({ field: "type", message: "is required" });
   const needs = typeof o.type === "string" && Object.hasOwn(types, o.type) ? types[o.type] : undefined;
