@@ -1,24 +1,81 @@
 /**
- * Runs the offline driver and keeps everything a secret could escape to: what was printed, what
- * the host logged, every error, and the state file after each run (with its `__provider` texts).
+ * Runs a program through the real Pulumi engine (tools/engine.ts) and keeps everything a secret
+ * could escape to: the engine's printed output, every diagnostic (the provider host's log lines
+ * arrive as diagnostics), every error, and `pulumi stack export` after each run (with its
+ * `__provider` texts).
+ *
+ * Tests keep the shape they had: `go(verb, { projectDir, stateFile, program, config, ... })`.
+ * `projectDir` is the engine's working directory for the program; the stack lives in a local
+ * backend beside `stateFile`, and after each run `stateFile` holds the stack's resources as the
+ * engine exported them (stack and provider resources left out, each with its `name` taken from
+ * its URN), so `readState(stateFile).resources` reads the engine's own state.
  */
 import * as fs from "node:fs";
-import { driver } from "./helpers";
+import * as path from "node:path";
+import { requireDist } from "./helpers";
+
+export type Engine = typeof import("../tools/engine");
+
+export function engine(): Engine {
+  return requireDist("./dist/tools/engine.js");
+}
+
+export interface GoOptions {
+  projectDir: string;
+  stateFile: string;
+  program: () => unknown;
+  project: string;
+  stack: string;
+  config?: Record<string, { value: string; secret?: boolean }>;
+  passphrase?: string;
+  out?: (line: string) => void;
+  expectNoChanges?: boolean;
+  refresh?: boolean;
+  env?: Record<string, string>;
+  target?: string[];
+}
+
+export function backendOf(stateFile: string): string {
+  return path.join(path.dirname(stateFile), "backend");
+}
+
+/** One engine run; the state file is rewritten from the engine's export afterwards. */
+export async function runEngine(verb: string, o: GoOptions) {
+  const r = await engine().run(verb as any, {
+    workDir: o.projectDir,
+    backendDir: backendOf(o.stateFile),
+    project: o.project,
+    stack: o.stack,
+    program: o.program,
+    config: o.config,
+    passphrase: o.passphrase,
+    out: o.out,
+    expectNoChanges: o.expectNoChanges,
+    refresh: o.refresh,
+    env: o.env,
+    target: o.target,
+  });
+  const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
+  if (resources.length || fs.existsSync(o.stateFile)) fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));
+  return { ...r, resources };
+}
 
 export function recorder() {
   const printed: string[] = [];
   const hostLogs: string[] = [];
   const errorsSeen: string[] = [];
   const statesSeen: string[] = [];
-  const go = async (verb: string, o: any) => {
-    const r = await driver().run(verb as any, o);
-    hostLogs.push(...r.host.log);
+  const go = async (verb: string, o: GoOptions) => {
+    const r = await runEngine(verb, o);
+    printed.push(...r.lines);
+    hostLogs.push(...r.diagnostics);
     errorsSeen.push(...r.errors);
-    if (fs.existsSync(o.stateFile)) statesSeen.push(fs.readFileSync(o.stateFile, "utf8"));
+    statesSeen.push(r.state);
     return r;
   };
-  /** Every `__provider` text the states held. */
-  const providers = (): string[] => statesSeen.flatMap((t) => JSON.parse(t).resources.map((r: any) => r.outputs.__provider)).filter(Boolean);
+  /** Every `__provider` text the exported states held. */
+  const providers = (): string[] =>
+    statesSeen.flatMap((t) => (JSON.parse(t).deployment?.resources ?? []).map((r: any) => r.outputs?.__provider ?? r.inputs?.__provider)).filter(Boolean);
   /** The texts to scan with `findCanaries`. */
   const texts = (): Record<string, string> => ({
     state: statesSeen.join("\n"),

@@ -44,6 +44,8 @@ export interface Step {
   changed?: string[];
   /** Keys whose change forces a replacement. */
   replaceKeys?: string[];
+  /** A refresh found the object gone from the API. */
+  gone?: boolean;
   /** The engine's error for this resource, if the step failed. */
   error?: string;
   /** The engine's raw operations for this URN, in order (e.g. create-replacement, replace, delete-replaced). */
@@ -92,8 +94,10 @@ export interface RunResult {
   state: string;
   /** The exported deployment's resources (without the stack and provider resources). */
   resources: any[];
-  /** Diagnostics the engine and the provider host logged that were not errors. */
+  /** Diagnostics the engine and the provider host logged that were neither errors nor debug. */
   diagnostics: string[];
+  /** Debug-level diagnostics (shown by the engine only under `--debug`). */
+  debug: string[];
 }
 
 let cliPath: string | undefined;
@@ -170,6 +174,23 @@ const FOLD: Record<string, StepOp> = {
   "import-replacement": "import",
 };
 
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+
+/** Top-level keys whose values differ (engine keys such as `__provider` left out). */
+function changedKeys(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): string[] {
+  if (!a || !b) return [];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => !k.startsWith("__") && canonical(a[k]) !== canonical(b[k]));
+}
+
+function addChanged(s: Step, keys: string[]): void {
+  if (keys.length) s.changed = [...new Set([...(s.changed ?? []), ...keys])].sort();
+}
+
 function stripAnsi(s: string): string {
   return s.replace(/\x1b\[[0-9;]*m/g, "");
 }
@@ -222,6 +243,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   const steps = new Map<string, Step>();
   const errors: string[] = [];
   const diagnostics: string[] = [];
+  const debug: string[] = [];
   const lines: string[] = [];
   let stackOutputs: Record<string, unknown> = {};
   let summary: Record<string, number> = {};
@@ -234,6 +256,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     }
   };
   const onEvent = (e: automation.EngineEvent) => {
+    if (process.env.TRUSTPLANE_ENGINE_EVENTS) fs.appendFileSync(process.env.TRUSTPLANE_ENGINE_EVENTS, JSON.stringify(e) + "\n");
     const meta = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
     if (meta) {
       if (meta.type === "pulumi:pulumi:Stack") {
@@ -252,16 +275,28 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
         const folded = FOLD[meta.op] ?? (meta.op as StepOp);
         // A replacement is announced as create-replacement, replace, delete-replaced: keep "replace".
         if (s.op !== "replace") s.op = folded;
-        const diffs = meta.diffs?.filter((k) => k !== "__provider");
-        if (diffs?.length) s.changed = [...new Set([...(s.changed ?? []), ...diffs])].sort();
         const rk = Object.entries(meta.detailedDiff ?? {}).filter(([, d]) => String(d.diffKind).endsWith("replace")).map(([k]) => k.split(/[.[]/)[0]);
         if (rk.length) s.replaceKeys = [...new Set(rk)].sort();
+        // A dynamic provider's Diff reports no changed keys (the SDK's host sets none), so the
+        // engine's display diffs the old and new inputs itself; so do we, at the top level.
+        const changed = meta.diffs?.length ? meta.diffs : changedKeys(meta.old?.inputs, meta.new?.inputs);
+        addChanged(s, changed);
+      } else if (verb === "refresh" && meta.op !== "refresh") {
+        // A refresh announces each resource as "refresh" and reports what it found in the
+        // outputs event: "update" where the live object differs from the state, "delete" where it is gone.
+        s.ops.push(`refresh:${meta.op}`);
+        if (meta.op === "delete") s.gone = true;
+        else addChanged(s, changedKeys(meta.old?.outputs, meta.new?.outputs));
       }
     }
     if (e.diagnosticEvent) {
       const d = e.diagnosticEvent;
       const msg = stripAnsi(d.message).trim();
-      if (d.severity === "error") {
+      // The SDK logs every RegisterResource answer at debug level with its values resolved,
+      // secrets included (pulumi/pulumi sdk/nodejs/runtime/resource.ts); the engine shows those
+      // lines only under `--debug`. They are the SDK's, not ours, and kept apart.
+      if ((d.severity as string) === "debug") debug.push(msg);
+      else if (d.severity === "error") {
         errors.push(msg);
         if (d.urn && steps.has(d.urn)) steps.get(d.urn)!.error = msg;
         else if (d.urn) {
@@ -299,8 +334,15 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     }
   }
 
-  const exported = await stack.exportStack();
-  const state = JSON.stringify(exported, null, 2);
+  // As `pulumi stack export` prints it: secrets stay ciphertext. (The Automation API's own
+  // exportStack passes --show-secrets.)
+  const state = execFileSync(pulumiCli(), ["stack", "export", "--stack", o.stack], {
+    cwd: o.workDir,
+    encoding: "utf8",
+    env: { ...process.env, ...stack.workspace.envVars },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const exported = JSON.parse(state);
   const resources = ((exported.deployment as any)?.resources ?? []).filter(
     (r: any) => r.type !== "pulumi:pulumi:Stack" && !String(r.type).startsWith("pulumi:providers:"),
   );
@@ -310,6 +352,9 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     rawOutputs = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.value]));
     stackOutputs = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
   }
+  // A refresh that found a resource as the state has it announces "refresh" and reports
+  // nothing more: that is no change, as the engine's summary counts it.
+  if (verb === "refresh") for (const s of steps.values()) if (s.op === "refresh" && !s.changed && !s.gone && !s.error) s.op = "same";
   const counts: Record<string, number> = {};
   for (const s of steps.values()) counts[s.op] = (counts[s.op] ?? 0) + 1;
   return {
@@ -324,6 +369,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     state,
     resources,
     diagnostics,
+    debug,
   };
 }
 
