@@ -21,6 +21,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { bearerOf, Emulator, UniqueIndex, type EmuRequest, type EmuResponse, type EmulatorOptions } from "../core/emulator";
+import { canonicalType } from "./schema";
 
 export const EMBEDDED_ID = "c5b7a9e2-0d6f-4a5e-8b1c-2f3e4d5a6b7c";
 export const EMBEDDED_NAME = "Embedded IDP";
@@ -28,6 +29,9 @@ export const EMBEDDED_NAME = "Embedded IDP";
 /** External types this emulator knows and the sub-specs each needs ([doc]: vCenter's AD FS needs OIDC plus AD over LDAP). */
 export const EXTERNAL_TYPES: Record<string, { ldap: boolean; oidc: boolean }> = {
   "Microsoft ADFS": { ldap: true, oidc: true },
+  // PowerVCF's sample spelling of the same type. That SDDC Manager takes it and answers the API
+  // reference's spelling on GET is [inferred]; the emulator does so, so a stack sees both.
+  AD_FS: { ldap: true, oidc: true },
 };
 
 export interface VcfEmulatorOptions extends EmulatorOptions {
@@ -321,7 +325,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
   const store = (id: string, spec: Record<string, unknown>, prev?: StoredIdp): StoredIdp => {
     const p: StoredIdp = prev ?? { id, name: "", type: "", status: "ACTIVE", secrets: {} };
     p.name = spec.name as string;
-    p.type = spec.type as string;
+    p.type = canonicalType(spec.type) as string;
     if (spec.certChain !== undefined) p.certChain = structuredClone(spec.certChain as string[]);
     if (spec.ldap !== undefined) {
       const l = spec.ldap as Record<string, unknown>;
@@ -437,12 +441,11 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
       case "PATCH": {
         if (existing.type === "Embedded") return embeddedRefusal("updated through the external identity provider API");
         const b = req.body as Record<string, unknown>;
+        // The seed marks name, type, ldap and oidc Required in the PATCH body, as in the POST one:
+        // a PATCH without the blocks its type needs is refused like an add without them.
         const problems = validateSpec(b, types);
-        // PATCH carries name and type always [seed: both Required]; sub-specs only when they change.
-        const needs = types[existing.type];
-        const relevant = problems.filter((p) => !(/^is required for type /.test(p.message) && needs));
-        if (relevant.length) return invalid(relevant);
-        if (b.type !== existing.type)
+        if (problems.length) return invalid(problems);
+        if (canonicalType(b.type) !== canonicalType(existing.type))
           return err(400, "IDENTITY_PROVIDER_TYPE_CHANGE_NOT_ALLOWED", `The type of an identity provider cannot change (${existing.type} → ${String(b.type)})`, {
             remediationMessage: "Remove the identity provider and add a new one of the other type",
           });

@@ -14,6 +14,7 @@ import { registerSecretsAt } from "../core/redact";
 import { vcfClient, type VcfClient } from "./client";
 import {
   argsSchema,
+  canonicalType,
   EMBEDDED_TYPE,
   fromWire,
   INPUT_KEYS,
@@ -47,9 +48,13 @@ function outputs(s: IdentityProviderState, live: WireIdp, secretsUnverified: str
   return { ...inputsOf(s as unknown as Props), ...fromWire(live).outputs, secretsUnverified };
 }
 
-/** The state as diff and update compare it: write-only leaves an import could not read are taken as declared. */
+/**
+ * The state as diff and update compare it: write-only leaves an import could not read are taken
+ * as declared, and so is the type when the two differ only in its spelling.
+ */
 function comparable(olds: Props, news: Props): Props {
   const c = structuredClone(olds);
+  if (canonicalType(c.type) === canonicalType(news.type)) c.type = news.type;
   for (const p of (olds.secretsUnverified as string[] | undefined) ?? []) {
     const top = p.split(".")[0];
     if (p === top || c[top] !== undefined) setPath(c, p, getPath(news, p));
@@ -129,6 +134,8 @@ export const hooks = {
     if (!live) return { id: "", props: {} };
     if (live.type === EMBEDDED_TYPE) throw new Error(`identity provider ${id} ${EMBEDDED_REFUSAL}`);
     const { inputs, outputs: liveOut } = fromWire(live);
+    // The declared spelling of the type stays when the live one is the same type spelt otherwise.
+    if (canonicalType(inputs.type) === canonicalType(props.type)) inputs.type = props.type as string;
     const was = new Set((props.secretsUnverified as string[] | undefined) ?? []);
     const unverified: string[] = [];
     for (const path of WRITE_ONLY_PATHS) {
@@ -153,14 +160,16 @@ export const hooks = {
       return { outs: { ...o, ...inputsOf(news), connection: s.connection } as unknown as Props };
     }
     const client = vcfClient(s.connection);
-    // name and type are required in every PATCH [seed]; sub-specs go whole, and only when they changed.
-    const body: Partial<WireSpec> = { name: s.name, type: s.type };
-    for (const k of changed) (body as Props)[k] = s[k] ?? (k === "certChain" ? [] : undefined);
+    // The whole spec the resource holds, secrets included, on every PATCH: the seed marks name,
+    // type, ldap and oidc Required in the PATCH body, and PowerVCF's Update-VCFIdentityProvider
+    // sends the whole spec. A chain that was set and is no longer declared is cleared with [].
+    const body: WireSpec = toWire(s);
+    if (body.certChain === undefined && before.certChain !== undefined) body.certChain = [];
     await client.update(id, body).catch((e) => conflictHint(e, client, s.name));
     const live = await client.get(id);
     if (!live) throw new Error(`identity provider ${id} disappeared right after its update; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to add it again`);
-    const stillUnverified = (o.secretsUnverified ?? []).filter((p) => !changed.includes(p.split(".")[0] as (typeof changed)[number]));
-    return { outs: outputs(s, live, stillUnverified) };
+    // Every write-only leaf was just written with the declared value.
+    return { outs: outputs(s, live, []) };
   },
 
   async delete(id: string, props: Props): Promise<void> {

@@ -22,6 +22,18 @@ export const EXTERNAL_TYPES: Record<string, { ldap: boolean; oidc: boolean }> = 
   AD_FS: { ldap: true, oidc: true },
 };
 
+/**
+ * Spellings of one type, to their canonical one. SDDC Manager's API reference names AD FS
+ * `Microsoft ADFS`, PowerVCF's sample spells it `AD_FS` [doc, both]; which one a GET answers for a
+ * provider added with the other is not documented [inferred: either], so the two are one type
+ * wherever types are compared, and a spelling alone never plans a change, let alone a replace.
+ */
+const TYPE_SPELLINGS: Record<string, string> = { AD_FS: "Microsoft ADFS" };
+
+export function canonicalType(t: unknown): unknown {
+  return typeof t === "string" ? (TYPE_SPELLINGS[t] ?? t) : t;
+}
+
 /** Types configured through broker federation (`fedIdpSpec`, VCF 5.1+), which this resource does not model. */
 const FEDERATED_TYPES = ["Okta", "Microsoft Entra ID", "MICROSOFT_ENTRA_ID", "OKTA", "PingFederate", "PING_FEDERATE"];
 

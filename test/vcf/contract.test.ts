@@ -103,7 +103,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     expect((vcf.state.idps.get(id)!.ldap!.sourceDetails as any).usersBaseDn).toBe("OU=Users,DC=corp,DC=example,DC=com");
   });
 
-  it("updates with a PATCH of name, type and only the changed sub-spec, then reads back", async () => {
+  it("updates with a PATCH of the whole spec it holds, secrets included, then reads back", async () => {
     const inputs = await checked();
     const { id, outs } = await hooks.create(inputs);
     const news = await checked({ oidc: { clientId: "vcf-client-2", clientSecret: "rotated-secret", discoveryEndpoint: inputs.oidc.discoveryEndpoint } });
@@ -112,11 +112,49 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     const before = vcf.emu.requests.length;
     const r = await hooks.update(id, outs, news);
     const patch = vcf.emu.requests.slice(before).find((x) => x.method === "PATCH")!;
-    expect(patch.body).toEqual({ name: "corp-adfs", type: "Microsoft ADFS", oidc: news.oidc });
+    const { connection: _c, ...spec } = news;
+    // As PowerVCF's Update-VCFIdentityProvider sends it, and as the seed's PATCH body requires (ldap and oidc Required).
+    expect(patch.body).toEqual(spec);
+    expect((patch.body as any).ldap.password).toBe("ldap-bind-pass");
     expect(patch.status).toBe(204);
     expect(vcf.emu.requests.slice(before).some((x) => x.method === "GET" && x.path === `/v1/identity-providers/${id}`)).toBe(true);
     expect(r.outs).toMatchObject({ oidc: news.oidc, oidcInfo: { clientId: "vcf-client-2" } });
     expect(vcf.state.idps.get(id)!.secrets.oidcClientSecret).toBe("rotated-secret");
+  });
+
+  it("a rename alone still sends the whole spec, with the secrets from state", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    const before = vcf.emu.requests.length;
+    await hooks.update(id, outs, await checked({ name: "corp-adfs-renamed" }));
+    const patch = vcf.emu.requests.slice(before).find((x) => x.method === "PATCH")!;
+    expect(patch.status).toBe(204);
+    expect(patch.body).toMatchObject({
+      name: "corp-adfs-renamed",
+      type: "Microsoft ADFS",
+      certChain: inputs.certChain,
+      ldap: { ...inputs.ldap, password: "ldap-bind-pass" },
+      oidc: { ...inputs.oidc, clientSecret: "oidc-client-secret" },
+    });
+  });
+
+  it("the two spellings of AD FS ('Microsoft ADFS', 'AD_FS') never plan a change or a replace by themselves", async () => {
+    const declared = await checked({ type: "AD_FS" });
+    const { id, outs } = await hooks.create(declared);
+    // The emulator answers the API reference's spelling for a provider added as AD_FS.
+    expect(vcf.state.idps.get(id)!.type).toBe("Microsoft ADFS");
+    const read = await hooks.read(id, outs);
+    expect(read.inputs!.type).toBe("AD_FS");
+    expect(await hooks.diff(id, read.props!, declared)).toMatchObject({ changes: false, replaces: [] });
+    // A state that holds one spelling and a program that declares the other.
+    expect(await hooks.diff(id, { ...read.props!, type: "Microsoft ADFS" }, declared)).toMatchObject({ changes: false, replaces: [] });
+    expect(await hooks.diff(id, read.props!, { ...declared, type: "Microsoft ADFS" })).toMatchObject({ changes: false, replaces: [] });
+    // With another change, it is an update, and the PATCH is taken.
+    const renamed = await checked({ type: "Microsoft ADFS", name: "corp-adfs-2" });
+    const d = await hooks.diff(id, { ...read.props!, type: "AD_FS" }, renamed);
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+    const r = await hooks.update(id, { ...read.props!, type: "AD_FS" }, renamed);
+    expect(r.outs).toMatchObject({ name: "corp-adfs-2" });
   });
 
   it("accepts a PATCH answered 200 as well as 204", async () => {
@@ -184,11 +222,11 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     expect((await hooks.diff(id, read.props!, declared)).changes).toBe(false);
     // A real difference still shows.
     expect((await hooks.diff(id, read.props!, { ...declared, name: "other" })).changes).toBe(true);
-    // The first update that writes the LDAP block verifies its password.
+    // The first update writes the whole spec, so it verifies every write-only leaf.
     const newLdap = { ...declared.ldap, username: "svc-ldap2@corp.example.com" };
     const up = await hooks.update(id, read.props!, { ...declared, ldap: newLdap });
-    expect(up.outs!.secretsUnverified).toEqual(["oidc.clientSecret", "certChain"]);
-    expect(vcf.state.idps.get(id)!.secrets.ldapPassword).toBe("ldap-bind-pass");
+    expect(up.outs!.secretsUnverified).toEqual([]);
+    expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
   });
 
   it("refuses to import or delete the built-in Embedded identity provider, saying why", async () => {

@@ -179,11 +179,28 @@ describe("VCF emulator: identity providers", () => {
     }
   });
 
-  it("patches name and changed sub-specs with 204 and no body, keeping what was not sent", async () => {
+  it("refuses a PATCH without the ldap and oidc blocks the seed marks Required", async () => {
     const made = (await call("POST", "/v1/identity-providers", adfsSpec())).body;
     const r = await call("PATCH", `/v1/identity-providers/${made.id}`, {
       name: "corp-adfs-2",
       type: "Microsoft ADFS",
+      oidc: { clientId: "vcf-client-2", clientSecret: "oidc-secret-2", discoveryEndpoint: made.oidc.discoveryEndpoint },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.arguments).toContain("ldap");
+    expect(vcf.state.idps.get(made.id)!.name).toBe("corp-adfs");
+  });
+
+  it("refuses a key IdentityProviderSpec does not define", async () => {
+    const r = await call("POST", "/v1/identity-providers", { ...adfsSpec(), __provider: "exports.handler = ..." });
+    expect(r.status).toBe(400);
+    expect(r.body.arguments).toEqual(["__provider"]);
+  });
+
+  it("patches the whole spec with 204 and no body", async () => {
+    const made = (await call("POST", "/v1/identity-providers", adfsSpec())).body;
+    const r = await call("PATCH", `/v1/identity-providers/${made.id}`, {
+      ...adfsSpec({ name: "corp-adfs-2" }),
       oidc: { clientId: "vcf-client-2", clientSecret: "oidc-secret-2", discoveryEndpoint: made.oidc.discoveryEndpoint },
     });
     expect(r.status).toBe(204);
@@ -191,7 +208,7 @@ describe("VCF emulator: identity providers", () => {
     const s = vcf.state.idps.get(made.id)!;
     expect(s.name).toBe("corp-adfs-2");
     expect(s.secrets).toEqual({ ldapPassword: "ldap-pass-1", oidcClientSecret: "oidc-secret-2" });
-    const typeChange = await call("PATCH", `/v1/identity-providers/${made.id}`, { name: "corp-adfs-2", type: "Embedded" });
+    const typeChange = await call("PATCH", `/v1/identity-providers/${made.id}`, { ...adfsSpec({ name: "corp-adfs-2" }), type: "Embedded" });
     expect(typeChange.status).toBe(400);
   });
 
