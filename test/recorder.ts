@@ -56,7 +56,7 @@ export async function runEngine(verb: string, o: GoOptions) {
     target: o.target,
   });
   const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
-  if (resources.length || fs.existsSync(o.stateFile)) fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));
+  fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));
   return { ...r, resources };
 }
 
