@@ -5,12 +5,14 @@
  * plaintext an import could not know).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo } from "../core/errors";
 import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { scmClient, type ScmClient } from "./client";
+import { endpointFailures } from "../core/settings";
+import { SETTINGS, scmClient, type ScmClient } from "./client";
 import {
   argsSchema,
   containerOf,
@@ -55,7 +57,7 @@ async function conflictHint(e: unknown, client: ScmClient, s: ScepProfileState):
     const c = containerOf(s);
     const existing = await client.findByName(c.kind, c.name, s.name).catch(() => undefined);
     e.hint = existing
-      ? `a SCEP profile named '${s.name}' already exists in ${c.kind} '${c.name}' (id ${existing.id}): pick another name, or adopt it with the resource option \`import: "${existing.id}"\``
+      ? `a SCEP profile named '${s.name}' already exists in ${c.kind} '${c.name}' (id ${existing.id}): pick another name, or ${adoptAdvice(existing.id)}`
       : `the name '${s.name}' is taken in ${c.kind} '${c.name}': pick another name`;
     e.refreshMessage();
   }
@@ -65,7 +67,9 @@ async function conflictHint(e: unknown, client: ScmClient, s: ScepProfileState):
 export const hooks = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     registerSecretsAt(news, SECRET_PATHS);
-    return checkInputs(argsSchema, news);
+    const r = checkInputs(argsSchema, news);
+    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -82,16 +86,28 @@ export const hooks = {
     return { changes: d.changes, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: d.deleteBeforeReplace };
   },
 
+  /**
+   * `adopt: true` takes over the profile with the same name in the same container; `adopt: "<id>"`
+   * the profile with that import id (bare, `folder:::id`, `:snippet::id`, `::device:id`).
+   */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const s = state(inputs);
+    const s = state(withoutAdopt(inputs));
     const client = scmClient(s.connection);
     const c = containerOf(s);
-    const live = await createOnce({
-      post: () => client.create(toWire(s)),
-      // After an answer that never came, the profile may exist: the name in its container is unique.
-      lookup: () => client.findByName(c.kind, c.name, s.name),
-    }).catch((e) => conflictHint(e, client, s));
-    return { id: live.id, outs: outputs(s, live) };
+    return createOrAdopt(inputs.adopt, {
+      what: "SCM SCEP profile",
+      findByKey: async () => (await client.findByName(c.kind, c.name, s.name))?.id,
+      // The import read, then the update: secrets are written once, so they are known from then on.
+      take: (importId) => takeOver(hooks, importId, s as unknown as Props, { what: "SCM SCEP profile" }),
+      create: async () => {
+        const live = await createOnce({
+          post: () => client.create(toWire(s)),
+          // After an answer that never came, the profile may exist: the name in its container is unique.
+          lookup: () => client.findByName(c.kind, c.name, s.name),
+        }).catch((e) => conflictHint(e, client, s));
+        return { id: live.id, outs: outputs(s, live) };
+      },
+    });
   },
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -121,7 +137,7 @@ export const hooks = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const s = state(news);
+    const s = state(withoutAdopt(news));
     const o = olds as unknown as ScepProfileOutputs;
     const onlyConnection = INPUT_KEYS.every((k) => k === "connection" || deepEqual(getPath(olds, k), getPath(news, k)));
     if (onlyConnection) {

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { exactlyOne } from "../core/check";
+import { adoptField, comparedKeys } from "../core/adopt";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
 export const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
@@ -138,6 +139,7 @@ export const argsSchema = z
     scepCaCert: certName("the SCEP server CA certificate").optional(),
     scepClientCert: certName("the SCEP client certificate").optional(),
     connection: connectionSchema,
+    adopt: adoptField("name in the same container (folder, snippet or device)", "the profile id, or folder:::id, :snippet::id, ::device:id"),
   })
   .superRefine((a, ctx) => exactlyOne(a, CONTAINERS, ctx, [], " (the container the profile lives in)"));
 
@@ -156,8 +158,8 @@ export const SECRET_PATHS = [
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
 export const SECRET_OUTPUTS = ["scepChallenge", "connection", "encryptedValues"];
 
-/** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = Object.keys(argsSchema.shape ?? {}) as (keyof ScepProfileState)[];
+/** Keys of the state that are the user's inputs (compared by diff); `adopt` is create's alone. */
+export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ScepProfileState)[];
 
 /* ---------------------------------- wire ---------------------------------- */
 

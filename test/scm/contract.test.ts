@@ -108,7 +108,9 @@ describe("scm.ScepProfile against the SCM API", () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err.message).toContain("HTTP 409 E006: Name Not Unique");
     expect(err.message).toContain(`already exists in folder 'Mobile Users' (id ${first.id})`);
-    expect(err.message).toContain(`import: "${first.id}"`);
+    expect(err.message).toContain(`adopt: true`);
+    expect(err.message).toContain(`adopt: "${first.id}"`);
+    expect(err.message).not.toContain("import:");
     expect(err.message).toMatch(/request id: [0-9a-f-]{36}/);
   });
 
@@ -199,5 +201,106 @@ describe("scm.ScepProfile against the SCM API", () => {
     delete process.env.SCM_CLIENT_ID;
     await expect(hooks.create(inputs)).rejects.toThrow(/clientId is not set: set connection.clientId .*trustplane:scmClientId.*SCM_CLIENT_ID/);
     if (saved !== undefined) process.env.SCM_CLIENT_ID = saved;
+  });
+});
+
+describe("scm.ScepProfile adopts an existing profile through the `adopt` input", () => {
+  /** The requests a step sent, token calls aside. */
+  function sentDuring<T>(f: () => Promise<T>): Promise<{ result: T; sent: typeof scm.emu.requests }> {
+    const from = scm.emu.requests.length;
+    return f().then((result) => ({ result, sent: scm.emu.requests.slice(from).filter((r) => !r.path.endsWith("/oauth2/access_token")) }));
+  }
+
+  async function existing(extra: Record<string, unknown> = {}) {
+    const made = await hooks.create(await checked({ scepChallenge: { fixed: "hand-typed-challenge" }, ...extra }));
+    return made;
+  }
+
+  it("adopt: true takes over the profile with the same name in the same container: no POST, the declared challenge written once", async () => {
+    const before = await existing({ digest: "sha256" });
+    const inputs = await checked({ adopt: true });
+    const { result, sent } = await sentDuring(() => hooks.create(inputs));
+    expect(result.id).toBe(before.id);
+    expect(sent.filter((r) => r.method === "POST")).toEqual([]);
+    const put = sent.find((r) => r.method === "PUT")!;
+    expect(put.path).toBe(`/config/identity/v1/scep-profiles/${before.id}`);
+    expect(put.body).toMatchObject({ digest: "sha384", scep_challenge: { fixed: "fixed-challenge-1" } });
+    for (const r of sent) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
+    expect(scm.state.profiles.size).toBe(1);
+    // The state a create leaves: the declared inputs, the ciphertext, nothing unverified, no `adopt`.
+    const { adopt: _a, ...declared } = inputs;
+    expect(result.outs).toMatchObject(declared);
+    expect(result.outs.secretsUnverified).toEqual([]);
+    expect(result.outs).not.toHaveProperty("adopt");
+    expect(result.outs.encryptedValues["scepChallenge.fixed"]).toMatch(/^-AQ==/);
+    expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
+    // Refresh then shows no drift either.
+    const read = await hooks.read(result.id, result.outs);
+    expect((await hooks.diff(result.id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: true creates the profile when the container has none of that name", async () => {
+    await existing({ folder: "Other Folder" });
+    const inputs = await checked({ adopt: true });
+    const { result, sent } = await sentDuring(() => hooks.create(inputs));
+    expect(sent.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(sent.find((r) => r.method === "POST")!.body).not.toHaveProperty("adopt");
+    expect(scm.state.profiles.get(result.id)?.folder).toBe("Mobile Users");
+    expect(scm.state.profiles.size).toBe(2);
+    expect(result.outs).not.toHaveProperty("adopt");
+  });
+
+  it("adopt: \"<id>\" takes over exactly that profile, by bare id or the Terraform provider's container-qualified id", async () => {
+    for (const form of [(id: string) => id, (id: string) => `Mobile Users:::${id}`]) {
+      scm.state.profiles.clear();
+      const before = await existing();
+      const { result, sent } = await sentDuring(() => checked({ adopt: form(before.id) }).then((i) => hooks.create(i)));
+      expect(result.id).toBe(before.id);
+      expect(sent.filter((r) => r.method === "POST")).toEqual([]);
+      expect(scm.state.profiles.get(before.id)?.scep_challenge).toMatchObject({ fixed: expect.stringMatching(/^-AQ==/) });
+      expect(result.outs.secretsUnverified).toEqual([]);
+    }
+  });
+
+  it("adopt: \"<id>\" of a profile that does not exist fails, names the id and creates nothing", async () => {
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const { result: err, sent } = await sentDuring(() => checked({ adopt: missing }).then((i) => hooks.create(i).catch((e) => e)));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toContain(`adopt: "${missing}"`);
+    expect(err.message).toContain("nothing was created");
+    expect(sent.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(scm.state.profiles.size).toBe(0);
+  });
+
+  it("refuses to adopt a profile in another container than the program declares, writing nothing", async () => {
+    const before = await existing({ folder: "Other Folder" });
+    for (const adopt of [before.id, `Mobile Users:::${before.id}`]) {
+      const { result: err, sent } = await sentDuring(() => checked({ adopt }).then((i) => hooks.create(i).catch((e) => e)));
+      expect(err).toBeInstanceOf(Error);
+      expect(err.message).toMatch(/folder|not in folder 'Mobile Users'/);
+      expect(sent.filter((r) => r.method !== "GET")).toEqual([]);
+    }
+    expect(scm.state.profiles.get(before.id)?.folder).toBe("Other Folder");
+  });
+
+  it("a later change or removal of `adopt` plans nothing", async () => {
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    for (const adopt of [undefined, false, id, `Mobile Users:::${id}`]) {
+      const news = await checked(adopt === undefined ? {} : { adopt });
+      expect(await hooks.diff(id, outs, news)).toMatchObject({ changes: false, replaces: [] });
+    }
+    // Even from a state that held it (as the engine's inputs do), removing it is no change.
+    expect((await hooks.diff(id, { ...outs, adopt: true }, await checked())).changes).toBe(false);
+  });
+
+  it("check takes true, false or an import id, and refuses anything else with the accepted forms", async () => {
+    for (const adopt of [true, false, "abc", "Mobile Users:::abc"]) {
+      expect((await hooks.check({}, { ...(await checked()), adopt })).failures).toEqual([]);
+    }
+    for (const adopt of [1, "", { id: "x" }]) {
+      const r = await hooks.check({}, { ...(await checked()), adopt });
+      expect(r.failures.map((f: { property: string }) => f.property)).toEqual(["adopt"]);
+    }
   });
 });

@@ -1,0 +1,202 @@
+/**
+ * Taking over an object that already exists, through the `adopt` input of every resource.
+ *
+ * The real engine cannot import a dynamic resource: its import Read carries no `__provider`, and
+ * the dynamic-provider host fails with "code must be a string, not undefined"
+ * (pulumi/pulumi#16175). So adoption happens in create, where the provider is there:
+ *
+ * - `adopt: true`: look the object up by its natural key; adopt it if it is there, else create it.
+ * - `adopt: "<import id>"`: adopt exactly that object; if it does not exist the create fails and
+ *   nothing is made.
+ *
+ * Adopting is the resource's own import read followed by its own update: the live object is read
+ * as an import would read it, then the program's declaration is written where it differs (so
+ * write-only secrets are written once and known from then on), and the create answers the live
+ * id with the state an update leaves, which is the state a create leaves. No POST is sent.
+ *
+ * `adopt` is local: it is never sent to the vendor, never stored in the outputs, and never
+ * compared by diff, so changing or removing it later changes nothing.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** The input's name, the same on every resource. */
+export const ADOPT_KEY = "adopt";
+
+/** What the schema carries beside a field that is the program's only (never sent, never diffed). */
+export interface LocalFieldMeta {
+  /** Never sent to the vendor. */
+  local: true;
+  /** Read by create only: diff ignores it, the outputs do not hold it. */
+  createOnly?: true;
+  description?: string;
+}
+
+/**
+ * The `adopt` field of a resource's args schema.
+ * @param naturalKey what `adopt: true` looks the object up by, as a user reads it ("the name in its container").
+ * @param idFormats the import ids `adopt: "<id>"` takes.
+ */
+export function adoptField(naturalKey: string, idFormats: string) {
+  const meta: LocalFieldMeta = {
+    local: true,
+    createOnly: true,
+    description:
+      `Take over an existing object at create instead of making a new one. \`true\`: adopt the object with the same ${naturalKey} ` +
+      `if there is one, otherwise create it. An import id (${idFormats}): adopt exactly that object; the create fails if it does not exist. ` +
+      "The declared inputs are then written where the live object differs. Changing or removing `adopt` later changes nothing.",
+  };
+  return z
+    .union([z.boolean(), z.string().trim().min(1, "an import id must not be empty; use `adopt: true` to adopt by natural key")], {
+      error: `must be true, false or an import id (${idFormats})`,
+    })
+    .optional()
+    .meta(meta as unknown as Record<string, unknown>);
+}
+
+/** Keys of an object schema whose field is marked `createOnly` (today: `adopt`). */
+export function createOnlyKeys(shape: Record<string, z.ZodType>): string[] {
+  return Object.entries(shape)
+    .filter(([, f]) => (f.meta() as Partial<LocalFieldMeta> | undefined)?.createOnly === true)
+    .map(([k]) => k);
+}
+
+/** Keys of an object schema that diff compares: every field but the create-only ones. */
+export function comparedKeys<K extends string>(shape: Record<K, z.ZodType>): K[] {
+  const skip = createOnlyKeys(shape);
+  return (Object.keys(shape) as K[]).filter((k) => !skip.includes(k));
+}
+
+/** A copy of checked inputs without `adopt`: what every hook but create's adoption works with. */
+export function withoutAdopt<T extends Record<string, unknown>>(props: T): T {
+  if (!props || typeof props !== "object" || !(ADOPT_KEY in props)) return props;
+  const { [ADOPT_KEY]: _a, ...rest } = props;
+  return rest as T;
+}
+
+export type AdoptMode = { kind: "create" } | { kind: "byKey" } | { kind: "byId"; id: string };
+
+export function adoptMode(v: unknown): AdoptMode {
+  if (v === true) return { kind: "byKey" };
+  if (typeof v === "string" && v.trim() !== "") return { kind: "byId", id: v.trim() };
+  return { kind: "create" };
+}
+
+/** `adopt: "<id>"` named an object that does not exist; nothing was created. */
+export class AdoptTargetMissingError extends Error {
+  override readonly name = "AdoptTargetMissingError";
+  readonly code = "TRUSTPLANE_ADOPT_TARGET_MISSING";
+  constructor(
+    readonly what: string,
+    readonly importId: string,
+  ) {
+    super(
+      `adopt: "${importId}": there is no ${what} with that id, so there is nothing to adopt and nothing was created. ` +
+        "Check the id (and the connection the resource uses), or use `adopt: true` to adopt by natural key and create when there is none.",
+    );
+  }
+}
+
+/** The live object differs from the program in an input that only a new object can change. */
+export class AdoptMismatchError extends Error {
+  override readonly name = "AdoptMismatchError";
+  readonly code = "TRUSTPLANE_ADOPT_MISMATCH";
+  constructor(
+    readonly what: string,
+    readonly id: string,
+    readonly keys: string[],
+  ) {
+    super(
+      `cannot adopt ${what} ${id}: it differs from the program in ${keys.map((k) => `'${k}'`).join(", ")}, ` +
+        "which cannot be changed in place. Nothing was written. Declare the value the existing object has, or adopt another object.",
+    );
+  }
+}
+
+type Props = Record<string, unknown>;
+
+export interface AdoptionSteps {
+  /** "SCM SCEP profile": for messages. */
+  what: string;
+  /** The id of the object with the program's natural key, if there is one (for `adopt: true`). */
+  findByKey: () => Promise<string | undefined>;
+  /** Takes over the object with this import id; undefined when there is no such object. */
+  take: (importId: string) => Promise<pulumi.dynamic.CreateResult | undefined>;
+  /** The resource's plain create. */
+  create: () => Promise<pulumi.dynamic.CreateResult>;
+}
+
+/**
+ * Create, or adopt what is there, as the `adopt` input says: the one decision every resource's
+ * create makes the same way.
+ */
+export async function createOrAdopt(adopt: unknown, steps: AdoptionSteps): Promise<pulumi.dynamic.CreateResult> {
+  const mode = adoptMode(adopt);
+  if (mode.kind === "create") return steps.create();
+  if (mode.kind === "byId") {
+    const taken = await steps.take(mode.id);
+    if (!taken) throw new AdoptTargetMissingError(steps.what, mode.id);
+    return taken;
+  }
+  const found = await steps.findByKey();
+  if (found === undefined) return steps.create();
+  const taken = await steps.take(found);
+  // Found by key a moment ago and gone now: deleted in between, so there is nothing to take over.
+  return taken ?? steps.create();
+}
+
+/** The hooks adoption goes through: the resource's own read, diff and update. */
+export interface AdoptableHooks {
+  diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
+}
+
+export interface TakeOverOptions {
+  what: string;
+  /**
+   * The state the import read left, as the update should see it: by default write-only leaves
+   * the read could not verify are dropped from `secretsUnverified` / `unverified`, so the update
+   * writes the declared ones rather than taking them as declared.
+   */
+  oldsForUpdate?: (imported: Props) => Props;
+  /** The update to run (default `hooks.update`); a resource may pass its update with a forced write. */
+  update?: (id: string, olds: Props, news: Props) => Promise<pulumi.dynamic.UpdateResult>;
+}
+
+/**
+ * Takes over the object with `importId`: the resource's import read (props hold nothing but the
+ * program's `connection`), a diff to refuse what only a replacement could change, then the
+ * resource's update from the imported state to the declared inputs. Undefined when there is no
+ * such object.
+ */
+export async function takeOver(
+  hooks: AdoptableHooks,
+  importId: string,
+  declared: Props,
+  o: TakeOverOptions,
+): Promise<pulumi.dynamic.CreateResult | undefined> {
+  const news = withoutAdopt(declared);
+  const read = await hooks.read(importId, news.connection === undefined ? {} : { connection: news.connection });
+  if (!read.id) return undefined;
+  const imported = (read.props ?? {}) as Props;
+  const d = await hooks.diff(read.id, imported, news);
+  if (d.replaces && d.replaces.length > 0) throw new AdoptMismatchError(o.what, read.id, d.replaces);
+  const olds = o.oldsForUpdate ? o.oldsForUpdate(imported) : forgetUnverified(imported);
+  const u = await (o.update ?? hooks.update.bind(hooks))(read.id, olds, news);
+  return { id: read.id, outs: u.outs };
+}
+
+/** The imported state with nothing "taken as declared": what could not be read counts as different. */
+export function forgetUnverified(imported: Props): Props {
+  const o: Props = { ...imported };
+  for (const k of ["secretsUnverified", "unverified"]) if (Array.isArray(o[k])) o[k] = [];
+  return o;
+}
+
+/** The 409 hint's adoption advice, the same words for every resource. */
+export function adoptAdvice(id: string | undefined): string {
+  return id === undefined
+    ? "adopt it with the input `adopt: true` (or `adopt: \"<its id>\"`)"
+    : `adopt it with the input \`adopt: true\` (or \`adopt: "${id}"\`)`;
+}
