@@ -74,6 +74,19 @@ export interface CxifEmulatorOptions extends EmulatorOptions {
    * cope with both. Default "object".
    */
   createAnswer?: "object" | "location";
+  /**
+   * The tenant's connection descriptors (ref §3.6). When given, a configuration must target one
+   * of them: another namespace/name is a 400, and a request without a namespace gets the namespace
+   * of the one descriptor of that name [inferred: the seed's PUT example sends no namespace and
+   * its answer holds the descriptor's]. Without it, any name is taken and `defaultNamespace` fills.
+   */
+  connectionDescriptors?: Array<{ name: string; namespace: string }>;
+  /**
+   * Prefix of the href the server answers (default ""): "" gives the seed's relative
+   * `/connectionDescriptors/{name}`; a base URL or another path prefix stands for a server behind
+   * another base [inferred possible].
+   */
+  hrefBase?: string;
 }
 
 export interface CxifEmulatorState {
@@ -216,7 +229,7 @@ export function validateConfiguration(b: unknown): string[] {
 }
 
 /** Server-side defaults as the seed's example response shows them filled in. */
-function normalise(b: Record<string, unknown>, id: string, defaultNamespace: string): WireScimConfiguration {
+function normalise(b: Record<string, unknown>, id: string, namespaceOf: (name: string) => string, hrefBase: string): WireScimConfiguration {
   const href = b["target-connection-descriptor-href"] as string | undefined;
   const name = (b["target-connection-descriptor-name"] as string | undefined) ?? decodeURIComponent(HREF_RE.exec(href!)![1]);
   const profiles: Record<string, WireProfile> = {};
@@ -245,8 +258,8 @@ function normalise(b: Record<string, unknown>, id: string, defaultNamespace: str
   return {
     id,
     "target-connection-descriptor-name": name,
-    "target-connection-descriptor-namespace": (b["target-connection-descriptor-namespace"] as string | undefined) ?? defaultNamespace,
-    "target-connection-descriptor-href": `/connectionDescriptors/${encodeURIComponent(name)}`,
+    "target-connection-descriptor-namespace": (b["target-connection-descriptor-namespace"] as string | undefined) ?? namespaceOf(name),
+    "target-connection-descriptor-href": `${hrefBase}/connectionDescriptors/${encodeURIComponent(name)}`,
     profiles,
   };
 }
@@ -376,6 +389,10 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
   const clientId = opts.clientId ?? "cxif-admin-rest-api-integration";
   const clientSecret = opts.clientSecret ?? `emu-${randomUUID()}`;
   const defaultNamespace = opts.defaultNamespace ?? "dx-prod";
+  const namespaceOf = (name: string): string => {
+    const hits = (opts.connectionDescriptors ?? []).filter((d) => d.name === name);
+    return hits.length === 1 ? hits[0].namespace : defaultNamespace;
+  };
   const tokens = new TokenIssuer(opts.tokenLifetimeSeconds ?? 3600);
   const state: CxifEmulatorState = { configurations: new Map() };
   const descriptorKey = (c: WireScimConfiguration) => `${c["target-connection-descriptor-namespace"]}\u0000${c["target-connection-descriptor-name"]}`;
@@ -440,7 +457,11 @@ export async function startCxifEmulator(opts: CxifEmulatorOptions = {}): Promise
     const b = body as Record<string, unknown>;
     if (!problems.length && b.id !== undefined && b.id !== id) problems.push(`id: ${key(String(b.id))} does not match the configuration being written; the id is assigned by the server`);
     if (problems.length) return tmfError(400, problems.join("; "), "op-admin-scimconfigurations-id-put.html");
-    const c = normalise(b, id, defaultNamespace);
+    const c = normalise(b, id, namespaceOf, opts.hrefBase ?? "");
+    const known = opts.connectionDescriptors;
+    if (known && !known.some((d) => d.name === c["target-connection-descriptor-name"] && d.namespace === c["target-connection-descriptor-namespace"])) {
+      return tmfError(400, `target-connection-descriptor: no connection descriptor ${key(c["target-connection-descriptor-namespace"])}/${key(c["target-connection-descriptor-name"])}`, "op-admin-scimconfigurations-id-put.html");
+    }
     const clash = conflict(c);
     if (clash) return clash;
     state.configurations.set(id, c);

@@ -15,7 +15,8 @@ import { deepEqual, diffInputs } from "../core/diff";
 import { isAnswerTo, PartialCreateError } from "../core/errors";
 import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
+import { endpointFailures } from "../core/settings";
+import { SETTINGS, CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
 import {
   argsSchema,
   INPUT_KEYS,
@@ -62,18 +63,24 @@ function resolveTarget(olds: Props, news: Props): Props {
   const sameTarget = name === undefined || name === olds.targetConnectionDescriptorName;
   if (n.targetConnectionDescriptorName === undefined && sameTarget) n.targetConnectionDescriptorName = olds.targetConnectionDescriptorName;
   if (n.targetConnectionDescriptorName === undefined) n.targetConnectionDescriptorName = name;
-  if (n.targetConnectionDescriptorHref === undefined && sameTarget) n.targetConnectionDescriptorHref = olds.targetConnectionDescriptorHref;
-  if (n.targetConnectionDescriptorNamespace === undefined) n.targetConnectionDescriptorNamespace = olds.targetConnectionDescriptorNamespace;
+  // An href spelt otherwise (relative here, absolute in the answer) that names the same descriptor is the same href.
+  const sameHref = typeof n.targetConnectionDescriptorHref === "string" && typeof olds.targetConnectionDescriptorHref === "string" &&
+    nameOfHref(n.targetConnectionDescriptorHref) === nameOfHref(olds.targetConnectionDescriptorHref);
+  if ((n.targetConnectionDescriptorHref === undefined || sameHref) && sameTarget) n.targetConnectionDescriptorHref = olds.targetConnectionDescriptorHref;
+  // The old descriptor's namespace says nothing about the new one's: a namespace the program left
+  // out of a change of descriptor is the server's to fill (the seed's PUT example sends none and
+  // its answer holds one), never the old one sent with the new name.
+  if (n.targetConnectionDescriptorNamespace === undefined && sameTarget) n.targetConnectionDescriptorNamespace = olds.targetConnectionDescriptorNamespace;
   return n;
 }
 
-/** The request body: what the program declared, with the state's namespace kept when it declared none. */
-function body(a: ScimConfigurationArgs, olds?: Props) {
+/** The request body: what the program declared, or for the same descriptor what the state holds (see `resolveTarget`). */
+function body(a: Partial<ScimConfigurationArgs>) {
   return toWire({
     targetConnectionDescriptorName: a.targetConnectionDescriptorName,
-    targetConnectionDescriptorNamespace: a.targetConnectionDescriptorNamespace ?? (olds?.targetConnectionDescriptorNamespace as string | undefined),
+    targetConnectionDescriptorNamespace: a.targetConnectionDescriptorNamespace,
     targetConnectionDescriptorHref: a.targetConnectionDescriptorHref,
-    profiles: a.profiles,
+    profiles: a.profiles!,
   });
 }
 
@@ -107,7 +114,9 @@ async function conflictHint(e: unknown, client: CxifClient, a: ScimConfiguration
 export const hooks = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     registerSecretsAt(news, SECRET_PATHS);
-    return checkInputs(argsSchema, news);
+    const r = checkInputs(argsSchema, news);
+    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -169,7 +178,10 @@ export const hooks = {
       return { outs: { ...kept, ...(a.connection ? { connection: a.connection } : {}) } };
     }
     const client = cxifClient(a.connection);
-    let live = await client.replace(id, body(a, olds)).catch((e) => conflictHint(e, client, a));
+    // The href goes only as the program wrote it: the server derives it from the name (seed), and
+    // the form it answered (the state's) is not known to be one it takes back.
+    const target = { ...(resolved as Partial<ScimConfigurationArgs>), targetConnectionDescriptorHref: a.targetConnectionDescriptorHref };
+    let live = await client.replace(id, body(target)).catch((e) => conflictHint(e, client, a));
     // A 200/204 without a body: the write landed, read back what the server made of it.
     if (!live) live = await client.get(id);
     if (!live) throw new Error(`SCIM configuration ${id} disappeared during the update; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);

@@ -33,14 +33,30 @@ export const ATTRIBUTE_TYPES = ["STRING", "NUMBER", "INTEGER", "BOOLEAN", "DATET
 export const CUSTOM_MODES = ["FORWARD", "SWALLOW", "MAP"] as const;
 export const RFC7643_MODES = ["FORWARD", "SWALLOW"] as const;
 
-const HREF_RE = /^\/connectionDescriptors\/([^/]+)$/;
+/**
+ * The descriptor name at the end of an href. The seed shows the relative form
+ * `/connectionDescriptors/{name}`; a server behind another base (an absolute URL, a prefix such
+ * as `/admin/connectionDescriptors/{name}`) is [inferred] possible, so any href whose path ends
+ * in `connectionDescriptors/{name}` names that descriptor.
+ */
+const HREF_RE = /(?:^|\/)connectionDescriptors\/([^/?#]+)\/?(?:[?#].*)?$/;
 
 /** The href the server computes for a descriptor name (seed example: `/connectionDescriptors/flytxtjmbfz`). */
 export const hrefOf = (name: string) => `/connectionDescriptors/${encodeURIComponent(name)}`;
 export const nameOfHref = (href: string): string | undefined => {
   const m = HREF_RE.exec(href);
-  return m ? decodeURIComponent(m[1]) : undefined;
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
 };
+
+/** An href a program writes: it must name a descriptor, so check can tell which. */
+const hrefInput = z
+  .string()
+  .refine((h) => nameOfHref(h) !== undefined, "targetConnectionDescriptorHref must name a descriptor: /connectionDescriptors/{name} (or a URL ending so)");
 
 const nonEmpty = (what: string) => z.string().min(1, `${what} must not be empty`);
 const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
@@ -87,16 +103,14 @@ export const liveSchema = z.strictObject({
   configurationId: z.string().optional(),
   targetConnectionDescriptorName: nonEmpty("targetConnectionDescriptorName").optional(),
   targetConnectionDescriptorNamespace: nonEmpty("targetConnectionDescriptorNamespace").optional(),
-  targetConnectionDescriptorHref: z
-    .string()
-    .refine((h) => nameOfHref(h) !== undefined, "targetConnectionDescriptorHref must look like /connectionDescriptors/{name}")
-    .optional(),
+  // Whatever form the server answers it in is kept as is: a read must not fail on it.
+  targetConnectionDescriptorHref: z.string().optional(),
   profiles: z.record(nonEmpty("a profile name"), profileSchema).default({}),
 });
 
 export const argsSchema = liveSchema
   .omit({ configurationId: true })
-  .extend({ connection: connectionSchema })
+  .extend({ targetConnectionDescriptorHref: hrefInput.optional(), connection: connectionSchema })
   .superRefine((a, ctx) => {
     const name = a.targetConnectionDescriptorName;
     const href = a.targetConnectionDescriptorHref;

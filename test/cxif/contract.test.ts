@@ -133,6 +133,66 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     expect(cx.state.configurations.get(id)!.profiles.subscriber["scim-rfc7643-mapping"]).toEqual({ name: "FORWARD" });
   });
 
+  it("a change of descriptor without a namespace never sends the old namespace with the new name", async () => {
+    const other = await startCxifEmulator({
+      clientId: cx.clientId,
+      clientSecret: cx.clientSecret,
+      connectionDescriptors: [
+        { name: "oci-iam-scim", namespace: "dx-prod" },
+        { name: "okta-scim", namespace: "dx-stage" },
+      ],
+    });
+    try {
+      const conn = { ...connection, host: other.url, tokenUrl: other.tokenUrl };
+      const inputs = await checked({ connection: conn });
+      const { id, outs } = await hooks.create(inputs);
+      expect(outs.targetConnectionDescriptorNamespace).toBe("dx-prod");
+      const news = await checked({ connection: conn, targetConnectionDescriptorName: "okta-scim" });
+      expect(await hooks.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+      const u = await hooks.update(id, outs, news);
+      const put = other.emu.requests.filter((r) => r.method === "PUT").at(-1)!;
+      // The server fills the new descriptor's namespace, as the seed's PUT example leaves it to it.
+      expect(put.body).not.toHaveProperty("target-connection-descriptor-namespace");
+      expect(put.body).not.toHaveProperty("target-connection-descriptor-href");
+      expect(put.status).toBe(200);
+      expect(u.outs).toMatchObject({ targetConnectionDescriptorName: "okta-scim", targetConnectionDescriptorNamespace: "dx-stage", targetConnectionDescriptorHref: "/connectionDescriptors/okta-scim" });
+      // And the next plan holds no change: the namespace the server chose is the state's.
+      expect((await hooks.diff(id, u.outs!, news)).changes).toBe(false);
+      // A declared namespace is sent as declared.
+      const pinned = await checked({ connection: conn, targetConnectionDescriptorName: "oci-iam-scim", targetConnectionDescriptorNamespace: "dx-prod" });
+      await hooks.update(id, u.outs!, pinned);
+      expect(other.emu.requests.filter((r) => r.method === "PUT").at(-1)!.body).toMatchObject({ "target-connection-descriptor-namespace": "dx-prod" });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("reads an href of another form (an absolute URL, another prefix) without failing, and plans no change for it", async () => {
+    for (const hrefBase of ["https://fabric.example.com/admin", "/api/v2"]) {
+      const other = await startCxifEmulator({ clientId: cx.clientId, clientSecret: cx.clientSecret, hrefBase });
+      try {
+        const conn = { ...connection, host: other.url, tokenUrl: other.tokenUrl };
+        const inputs = await checked({ connection: conn });
+        const { id, outs } = await hooks.create(inputs);
+        expect(outs.targetConnectionDescriptorHref).toBe(`${hrefBase}/connectionDescriptors/oci-iam-scim`);
+        const read = await hooks.read(id, outs);
+        expect(read.id).toBe(id);
+        expect(read.props).toMatchObject({ targetConnectionDescriptorName: "oci-iam-scim", targetConnectionDescriptorHref: `${hrefBase}/connectionDescriptors/oci-iam-scim` });
+        expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+        // A program that names the descriptor by the seed's relative href means the same one.
+        const byHref = await checked({ connection: conn, targetConnectionDescriptorName: undefined, targetConnectionDescriptorHref: "/connectionDescriptors/oci-iam-scim" });
+        expect((await hooks.diff(id, read.props!, byHref)).changes).toBe(false);
+        // An update of the same descriptor does not echo the answered href back.
+        await hooks.update(id, read.props!, await checked({ connection: conn, profiles: { subscriber: { groupAssignment: ["g2"] } } }));
+        const put = other.emu.requests.filter((r) => r.method === "PUT").at(-1)!;
+        expect(put.status).toBe(200);
+        expect(put.body).toMatchObject({ "target-connection-descriptor-name": "oci-iam-scim", "target-connection-descriptor-namespace": "dx-prod" });
+      } finally {
+        await other.stop();
+      }
+    }
+  });
+
   it("sends nothing when only the connection changed, but keeps the new one for later calls", async () => {
     const inputs = await checked();
     const { id, outs } = await hooks.create(inputs);
