@@ -16,6 +16,7 @@
  *   and secret attribute content is never answered.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
@@ -156,7 +157,7 @@ async function conflictHint(e: unknown, client: CzertainlyClient, s: ScepProfile
   if (isAnswerTo(e, "POST", PROFILES_PATH) && e.status === 409) {
     const existing = await client.findByName(s.name).catch(() => undefined);
     e.hint = existing
-      ? `a SCEP profile named '${s.name}' already exists (uuid ${existing.uuid}); names are unique across Core: pick another name, or adopt it with the resource option \`import: "${existing.uuid}"\``
+      ? `a SCEP profile named '${s.name}' already exists (uuid ${existing.uuid}); names are unique across Core: pick another name, or ${adoptAdvice(existing.uuid)}`
       : `the name '${s.name}' is taken (names are unique across Core): pick another name`;
     e.refreshMessage();
   }
@@ -189,6 +190,33 @@ function goneHint(e: unknown, id: string): never {
   throw e;
 }
 
+/** The plain create: POST (exactly once), enable, read back. */
+async function createProfile(client: CzertainlyClient, s: ScepProfileState): Promise<pulumi.dynamic.CreateResult> {
+  const created = await createOnce({
+    post: () => client.create(toWire(s, "create")),
+    // After an answer that never came, the profile may exist: names are unique across Core.
+    lookup: async () => {
+      const found = await client.findByName(s.name);
+      return found ? client.get(found.uuid) : undefined;
+    },
+  }).catch((e) => conflictHint(e, client, s));
+  const id = created.uuid;
+  try {
+    if (s.enabled) await client.enable(id);
+    const live = await client.get(id);
+    if (!live) throw new Error(`SCEP profile ${id} was not found right after it was created`);
+    return { id, outs: outputs(s, live) };
+  } catch (e) {
+    // Core made the profile (disabled): keep it in the state, so the next update finishes it.
+    throw new PartialCreateError(
+      id,
+      { ...outputs(s, created), enabled: false },
+      e as Error,
+      `SCEP profile '${s.name}' was created but ${s.enabled ? "enabling it" : "reading it back"} failed`,
+    );
+  }
+}
+
 /* ---------------------------------- hooks --------------------------------- */
 
 export const hooks = {
@@ -209,32 +237,27 @@ export const hooks = {
     return { changes: d.changes, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: d.deleteBeforeReplace };
   },
 
+  /**
+   * `adopt: true` takes over the profile with the same name (unique across Core); `adopt: "<uuid>"`
+   * that profile. Core never answers its secrets, so adopting always sends one PUT with everything
+   * declared: the import read, then the update with its write forced.
+   */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const s = state(inputs);
+    const s = state(withoutAdopt(inputs));
     const client = czertainlyClient(s.connection);
-    const created = await createOnce({
-      post: () => client.create(toWire(s, "create")),
-      // After an answer that never came, the profile may exist: names are unique across Core.
-      lookup: async () => {
-        const found = await client.findByName(s.name);
-        return found ? client.get(found.uuid) : undefined;
-      },
-    }).catch((e) => conflictHint(e, client, s));
-    const id = created.uuid;
-    try {
-      if (s.enabled) await client.enable(id);
-      const live = await client.get(id);
-      if (!live) throw new Error(`SCEP profile ${id} was not found right after it was created`);
-      return { id, outs: outputs(s, live) };
-    } catch (e) {
-      // Core made the profile (disabled): keep it in the state, so the next update finishes it.
-      throw new PartialCreateError(
-        id,
-        { ...outputs(s, created), enabled: false },
-        e as Error,
-        `SCEP profile '${s.name}' was created but ${s.enabled ? "enabling it" : "reading it back"} failed`,
-      );
-    }
+    return createOrAdopt(inputs.adopt, {
+      what: "CZERTAINLY SCEP profile",
+      findByKey: async () => (await client.findByName(s.name))?.uuid,
+      take: (uuid) =>
+        takeOver(hooks, uuid, s as unknown as Props, {
+          what: "CZERTAINLY SCEP profile",
+          // The import's list stands: the forced PUT writes the secrets, and the update keeps
+          // listed only a password Core may have ignored (a profile that had none, §1.7).
+          oldsForUpdate: (imported) => imported,
+          update: (id, olds, news) => hooks.update(id, olds, news, true),
+        }),
+      create: () => createProfile(client, s),
+    });
   },
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -259,12 +282,13 @@ export const hooks = {
     return { id: live.uuid, props: defined({ ...reproduced, ...computedFromWire(live), unverified }), inputs: defined(reproduced) };
   },
 
-  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const s = state(news);
+  /** `writeAll`: send the PUT even when nothing compares as changed (adoption: the secrets are unknown). */
+  async update(id: string, olds: Props, news: Props, writeAll = false): Promise<pulumi.dynamic.UpdateResult> {
+    const s = state(withoutAdopt(news));
     const o = olds as unknown as ScepProfileOutputs;
-    const co = comparableOlds(olds, news);
-    const cn = comparable(news);
-    const writeBody = WIRE_KEYS.some((k) => !deepEqual(co[k], cn[k]));
+    const co = comparableOlds(olds, s as unknown as Props);
+    const cn = comparable(s as unknown as Props);
+    const writeBody = writeAll || WIRE_KEYS.some((k) => !deepEqual(co[k], cn[k]));
     const client = czertainlyClient(s.connection);
     let currentEnabled = o.enabled;
     if (writeBody) {

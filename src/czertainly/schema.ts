@@ -11,6 +11,7 @@
  * attributes typed `secret`. None of the secrets is ever answered back (§1.6, §1.11).
  */
 import { z } from "zod";
+import { adoptField, comparedKeys } from "../core/adopt";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -44,7 +45,19 @@ export const CONTENT_TYPES = [
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-/** What `data` must be for each content type (reference §1.5). */
+/** `ProgrammingLanguageEnum` of the official OpenAPI document (specs/czertainly-core-scep-2.17.0): a codeblock's `language`. */
+export const PROGRAMMING_LANGUAGES = [
+  "apacheconf", "bash", "basic", "c", "csharp", "cpp", "css", "docker", "fsharp", "gherkin", "git", "go", "graphql", "html",
+  "http", "ini", "java", "javascript", "json", "kotlin", "latex", "lisp", "makefile", "markdown", "matlab", "nginx",
+  "objectivec", "perl", "php", "powershell", "properties", "python", "ruby", "rust", "smalltalk", "sql", "typescript",
+  "vbnet", "xquery", "xml", "yaml",
+] as const;
+
+/**
+ * What `data` must be for each content type (reference §1.5), with the required properties of
+ * the official document's `*AttributeContentData` schemas (CodeBlock: language and code;
+ * Credential: uuid, name, kind and attributes).
+ */
 function dataProblem(ct: ContentType, data: unknown): string | undefined {
   const isObj = typeof data === "object" && data !== null && !Array.isArray(data);
   const str = (re: RegExp, shape: string) => (typeof data === "string" && re.test(data) ? undefined : `must be ${shape}`);
@@ -72,10 +85,22 @@ function dataProblem(ct: ContentType, data: unknown): string | undefined {
       return isObj && ["content", "fileName", "mimeType"].every((k) => typeof (data as Record<string, unknown>)[k] === "string")
         ? undefined
         : "must be { content (base64), fileName, mimeType }";
-    case "codeblock":
-      return isObj && typeof (data as Record<string, unknown>).code === "string" ? undefined : "must be { language, code }";
-    case "credential":
-      return isObj && typeof (data as Record<string, unknown>).uuid === "string" ? undefined : "must be { uuid, name, kind, attributes }";
+    case "codeblock": {
+      const d = data as Record<string, unknown>;
+      if (!isObj || typeof d.code !== "string") return "must be { language, code (base64) }: code is missing";
+      if (d.language === undefined) return `must be { language, code }: language is missing (one of ${PROGRAMMING_LANGUAGES.join(", ")})`;
+      if (!(PROGRAMMING_LANGUAGES as readonly unknown[]).includes(d.language)) {
+        return `must be { language, code }: language ${JSON.stringify(d.language)} is not one of ${PROGRAMMING_LANGUAGES.join(", ")}`;
+      }
+      return undefined;
+    }
+    case "credential": {
+      const d = data as Record<string, unknown>;
+      if (!isObj) return "must be { uuid, name, kind, attributes }";
+      const missing = ["uuid", "name", "kind"].filter((k) => typeof d[k] !== "string");
+      if (!Array.isArray(d.attributes)) missing.push("attributes");
+      return missing.length ? `must be { uuid, name, kind, attributes: [...] }: ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing` : undefined;
+    }
     case "resource":
       return isObj && typeof (data as Record<string, unknown>).uuid === "string" ? undefined : "must be { uuid, name, resource }";
     case "object":
@@ -185,6 +210,7 @@ export const argsSchema = z
      */
     forceDelete: z.boolean().default(false),
     connection: connectionSchema,
+    adopt: adoptField("name (names are unique across Core)", "the profile's uuid"),
   })
   .superRefine((a, ctx) => {
     if (a.enableIntune) {
@@ -217,7 +243,7 @@ export const SECRET_OUTPUTS = ["challengePassword", "intuneApplicationKey", "con
 export const ATTRIBUTE_KEYS = ["issueCertificateAttributes", "customAttributes", "certificateAssociations"] as const;
 
 /** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = Object.keys(argsSchema.shape) as (keyof ScepProfileState)[];
+export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ScepProfileState)[];
 
 /** Inputs that never reach the API: a change of only these writes nothing. */
 export const LOCAL_KEYS: readonly (keyof ScepProfileState)[] = ["connection", "forceDelete"];
@@ -442,20 +468,34 @@ export function hasSecretContent(v: unknown): boolean {
   return Object.values(o).some((x) => typeof x === "object" && hasSecretContent(x));
 }
 
-/** The plaintext leaves of `secret`-typed attribute content, to register for redaction. */
+/**
+ * The plaintext leaves of secret attribute content, to register for redaction: `secret` content
+ * (the attribute's contentType, or a v3 item's own) and `credential` content, whose attributes'
+ * data is a credential's (its uuid, name and kind only identify it).
+ */
 export function secretAttributeValues(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) v.forEach((x) => secretAttributeValues(x, out));
   else if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    if (o.contentType === "secret" && Array.isArray(o.content)) {
+    if (Array.isArray(o.content)) {
       for (const c of o.content as Array<Record<string, unknown>>) {
-        const s = (c?.data as Record<string, unknown> | undefined)?.secret;
-        if (typeof s === "string") out.push(s);
+        const kind = typeof c?.contentType === "string" ? c.contentType : o.contentType;
+        const data = c?.data as Record<string, unknown> | undefined;
+        if (kind === "secret" && typeof data?.secret === "string") out.push(data.secret);
+        if (kind === "credential" && data && typeof data === "object") dataLeaves(data.attributes, out);
       }
     }
     for (const x of Object.values(o)) if (x && typeof x === "object") secretAttributeValues(x, out);
   }
   return out;
+}
+
+/** Every string under a `data` key of a credential's attributes (their values, not their names). */
+function dataLeaves(v: unknown, out: string[], inData = false): void {
+  if (typeof v === "string") {
+    if (inData) out.push(v);
+  } else if (Array.isArray(v)) v.forEach((x) => dataLeaves(x, out, inData));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) dataLeaves(x, out, inData || k === "data");
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {

@@ -147,7 +147,9 @@ describe("create", () => {
     expect(e).toBeInstanceOf(ApiError);
     expect(e.status).toBe(409);
     expect(e.message).toContain("HTTP 409: SCEP Profile with same name already exists");
-    expect(e.message).toContain(`import: "${first.id}"`);
+    expect(e.message).toContain("adopt: true");
+    expect(e.message).toContain(`adopt: "${first.id}"`);
+    expect(e.message).not.toContain("import:");
   });
 
   it("renders Core's 422 array and 404 message readably", async () => {
@@ -488,5 +490,98 @@ describe("credentials", () => {
     } finally {
       await e2.stop();
     }
+  });
+});
+
+describe("adopt", () => {
+  /** A profile made by hand in Core: another description, a password that is not the program's. */
+  async function byHand(extra: Record<string, unknown> = {}) {
+    return hooks.create(await checked({ ...full, description: "made by hand", challengePassword: "hand-typed", intuneApplicationKey: "old-key", enabled: false, ...extra }));
+  }
+
+  it("adopt: true takes over the profile of that name: no POST, one PUT with every declared secret, the state a create leaves", async () => {
+    const before = await byHand();
+    const inputs = await checked({ ...full, adopt: true });
+    const n = c.emu.requests.length;
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe(before.id);
+    expect(since(n)).toEqual([
+      "GET /api/v1/scepProfiles",
+      "GET /api/v1/scepProfiles/{uuid}",
+      "PUT /api/v1/scepProfiles/{uuid}",
+      "PATCH /api/v1/scepProfiles/{uuid}/enable",
+      "GET /api/v1/scepProfiles/{uuid}",
+    ]);
+    const put = c.emu.requests.slice(n).find((r) => r.method === "PUT")!;
+    expect(put.body).toMatchObject({ description: "devices at the edge", challengePassword: "challenge-one", intuneApplicationKey: "intune-key-1" });
+    for (const r of c.emu.requests.slice(n)) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
+    const live = c.state.profiles.get(id)!;
+    expect(live.challengePassword).toBe("challenge-one");
+    expect(live.intuneApplicationKey).toBe("intune-key-1");
+    expect(live.enabled).toBe(true);
+    expect(c.state.profiles.size).toBe(1);
+    const { adopt: _a, ...declared } = inputs;
+    expect(outs).toMatchObject({ ...declared, enabled: true, uuid: id });
+    expect(outs).not.toHaveProperty("adopt");
+    // Core never says whether the profile had a password, so whether the PUT took it stays unknown (§1.7).
+    expect(outs.unverified).toEqual(["challengePassword"]);
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+    const read = await hooks.read(id, outs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: true creates the profile when Core has none of that name", async () => {
+    await byHand({ name: "someone-elses" });
+    const inputs = await checked({ ...full, adopt: true });
+    const n = c.emu.requests.length;
+    const { id, outs } = await hooks.create(inputs);
+    expect(since(n).filter((r) => r.startsWith("POST"))).toEqual(["POST /api/v1/scepProfiles"]);
+    expect(c.emu.requests.slice(n).find((r) => r.method === "POST")!.body).not.toHaveProperty("adopt");
+    expect(c.state.profiles.get(id)?.name).toBe("edge-devices");
+    expect(c.state.profiles.size).toBe(2);
+    expect(outs.unverified).toEqual([]);
+    expect(outs).not.toHaveProperty("adopt");
+  });
+
+  it("adopt: \"<uuid>\" takes over exactly that profile", async () => {
+    const before = await byHand({ challengePassword: undefined, intuneApplicationKey: undefined, enableIntune: false, intuneTenant: undefined, intuneApplicationId: undefined });
+    const inputs = await checked({ description: "adopted", adopt: before.id });
+    const n = c.emu.requests.length;
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe(before.id);
+    expect(since(n).filter((r) => r.startsWith("POST"))).toEqual([]);
+    expect(c.state.profiles.get(id)?.description).toBe("adopted");
+    expect(outs.unverified).toEqual([]);
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: \"<uuid>\" of a profile that does not exist fails, names the uuid and creates nothing", async () => {
+    const missing = "0b6f0c8e-0000-4000-8000-000000000001";
+    const n = c.emu.requests.length;
+    const e = await hooks.create(await checked({ adopt: missing })).catch((x) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.message).toContain(`adopt: "${missing}"`);
+    expect(e.message).toContain("nothing was created");
+    expect(since(n).filter((r) => !r.startsWith("GET"))).toEqual([]);
+    expect(c.state.profiles.size).toBe(0);
+  });
+
+  it("refuses to adopt a profile of another name (names are immutable in Core), writing nothing", async () => {
+    const before = await byHand({ name: "other-name" });
+    const n = c.emu.requests.length;
+    const e = await hooks.create(await checked({ adopt: before.id })).catch((x) => x);
+    expect(e.message).toContain(`cannot adopt CZERTAINLY SCEP profile ${before.id}`);
+    expect(e.message).toContain("'name'");
+    expect(since(n).filter((r) => !r.startsWith("GET"))).toEqual([]);
+    expect(c.state.profiles.get(before.id)?.name).toBe("other-name");
+  });
+
+  it("a later change or removal of `adopt` plans nothing", async () => {
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    for (const adopt of [undefined, false, id]) {
+      expect(await hooks.diff(id, outs!, await checked(adopt === undefined ? {} : { adopt }))).toMatchObject({ changes: false, replaces: [] });
+    }
+    expect((await hooks.diff(id, { ...outs, adopt: true }, await checked())).changes).toBe(false);
   });
 });
