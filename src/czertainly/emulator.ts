@@ -328,9 +328,13 @@ function dataMatches(contentType: string, data: unknown): boolean {
       return isObj(data);
     case "file":
       return isObj(data) && ["content", "fileName", "mimeType"].every((k) => typeof data[k] === "string");
+    // The official document marks these properties required (CodeBlockAttributeContentData,
+    // CredentialAttributeContentData); that Core refuses content without them, rather than
+    // storing it, is [inferred] from that, and is the stricter reading.
     case "codeblock":
-      return isObj(data) && typeof data.code === "string";
+      return isObj(data) && typeof data.code === "string" && typeof data.language === "string";
     case "credential":
+      return isObj(data) && ["uuid", "name", "kind"].every((k) => typeof data[k] === "string") && Array.isArray(data.attributes);
     case "resource":
       return isObj(data);
     default:

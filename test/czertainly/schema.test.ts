@@ -174,3 +174,32 @@ describe("czertainly wire mapping", () => {
     });
   });
 });
+
+describe("czertainly attribute content at preview, as the official document requires it", () => {
+  const code = Buffer.from("echo hi").toString("base64");
+  it("a codeblock needs its language as well as its code", async () => {
+    const at = "issueCertificateAttributes[0].content[0].data";
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "codeblock", content: [{ data: { language: "bash", code } }] })] })).toEqual([]);
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "codeblock", content: [{ data: { code } }] })] })).toEqual([
+      expect.stringMatching(new RegExp(`^${at.replace(/[[\].]/g, "\\$&")} \\| .*language is missing \\(one of apacheconf, bash`)),
+    ]);
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "codeblock", content: [{ data: { language: "cobol", code } }] })] })).toEqual([
+      expect.stringMatching(/content\[0\]\.data \| .*language "cobol" is not one of/),
+    ]);
+    expect(await failures({ ...valid(), customAttributes: [attr({ contentType: "codeblock", content: [{ data: { language: "bash" } }] })] })).toEqual([
+      expect.stringMatching(/^customAttributes\[0\]\.content\[0\]\.data \| .*code is missing/),
+    ]);
+  });
+
+  it("a credential needs uuid, name, kind and attributes, and says which are missing", async () => {
+    const full = { uuid: ATTR, name: "ejbca-client", kind: "SoftKeyStore", attributes: [] };
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "credential", content: [{ data: full }] })] })).toEqual([]);
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "credential", content: [{ data: { uuid: ATTR } }] })] })).toEqual([
+      expect.stringMatching(/^issueCertificateAttributes\[0\]\.content\[0\]\.data \| .*name, kind, attributes are missing for content type 'credential'/),
+    ]);
+    const { attributes: _a, ...noAttributes } = full;
+    expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "credential", content: [{ data: noAttributes }] })] })).toEqual([
+      expect.stringMatching(/attributes is missing/),
+    ]);
+  });
+});
