@@ -21,6 +21,19 @@ interface Entry {
 /** Refresh this long before expiry, so a token never expires between being read and being used. */
 const SKEW_MS = 60_000;
 
+/**
+ * The lifetime a token is kept when its issuer states none that can be used ("soon", 0, -5,
+ * NaN): 300 s. Without it such a token would be fetched again for every call. Issuers of a known
+ * default lifetime pass that instead (`Token.expiresIn`).
+ */
+export const DEFAULT_TOKEN_LIFETIME_S = 300;
+
+/** A stated lifetime in seconds (a number, or a numeric string as some issuers send), or undefined when unusable. */
+export function lifetimeSeconds(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 export class TokenCache {
   private entries = new Map<string, Entry>();
   /** Fetches per credential key, for tests and the benchmark. */
@@ -36,7 +49,7 @@ export class TokenCache {
         const t = await fetch();
         registerSecret(t.value);
         this.fetches.set(key, (this.fetches.get(key) ?? 0) + 1);
-        const lifetimeMs = Math.max(1, t.expiresIn) * 1000;
+        const lifetimeMs = (lifetimeSeconds(t.expiresIn) ?? DEFAULT_TOKEN_LIFETIME_S) * 1000;
         entry.value = t.value;
         entry.expiresAt = Date.now() + Math.max(lifetimeMs / 2, lifetimeMs - SKEW_MS);
         return t.value;

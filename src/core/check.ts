@@ -76,16 +76,42 @@ export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string,
   const given = news;
   const unknowns = unknownPaths(given);
   const parsed = schema.safeParse(given);
-  if (parsed.success) {
+  // Checked before the schema's verdict: a record schema drops such a key without an issue.
+  const failures: CheckFailure[] = prototypeKeyFailures(given);
+  if (parsed.success && failures.length === 0) {
     return { inputs: stripUndefined(parsed.data) as Record<string, unknown>, failures: [] };
   }
-  const failures: CheckFailure[] = [];
+  if (parsed.success) return { inputs: stripUndefined(given) as Record<string, unknown>, failures };
   for (const issue of parsed.error.issues) {
     const path = issue.path as Path;
     if (unknowns.some((u) => related(u, path))) continue;
     failures.push(toFailure(issue, path));
   }
   return { inputs: stripUndefined(given) as Record<string, unknown>, failures: dedupe(failures) };
+}
+
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"];
+
+/**
+ * Keys no map of ours can hold: assigning `__proto__` sets an object's prototype instead of a
+ * key, and `constructor` / `prototype` name its machinery, so a schema (zod's records included)
+ * drops or misreads them silently. Each is named as a failure at its path instead.
+ */
+export function prototypeKeyFailures(v: unknown, at: Path = [], out: CheckFailure[] = []): CheckFailure[] {
+  if (Array.isArray(v)) v.forEach((x, i) => prototypeKeyFailures(x, [...at, i], out));
+  else if (v && typeof v === "object") {
+    for (const k of Object.keys(v)) {
+      const p = [...at, k];
+      if (PROTOTYPE_KEYS.includes(k)) {
+        const property = propertyPath(p);
+        out.push({
+          property,
+          reason: `${property}: '${k}' cannot be used as a key: JavaScript objects take it for their prototype machinery, so it would be dropped or misread; rename it`,
+        });
+      } else prototypeKeyFailures((v as Record<string, unknown>)[k], p, out);
+    }
+  }
+  return out;
 }
 
 function toFailure(issue: z.core.$ZodIssue, path: Path): CheckFailure {

@@ -4,7 +4,7 @@
  * status, the vendor's code and message, the request or reference id and any remediation the
  * vendor gave, with secrets redacted.
  */
-import { redact } from "./redact";
+import { redact, redactQuoted } from "./redact";
 
 export interface ApiErrorFields {
   vendor: string;
@@ -41,10 +41,11 @@ export class ApiError extends Error {
     this.vendor = f.vendor;
     this.status = f.status;
     this.vendorCode = f.vendorCode;
-    this.vendorMessage = redact(f.vendorMessage);
+    // The vendor's words may echo the request (a WAF's refusal page, say): quoted text, redacted as such.
+    this.vendorMessage = redactQuoted(f.vendorMessage);
     this.requestId = f.requestId;
-    this.remediation = f.remediation ? redact(f.remediation) : undefined;
-    this.details = (f.details ?? []).map(redact);
+    this.remediation = f.remediation ? redactQuoted(f.remediation) : undefined;
+    this.details = (f.details ?? []).map(redactQuoted);
     this.method = f.method;
     this.url = f.url;
     this.hint = f.hint;
@@ -82,6 +83,26 @@ export class TransportError extends Error {
           (hint ? `\n  what to do: ${hint}` : ""),
       ),
     );
+  }
+}
+
+/**
+ * A 2xx or 3xx answer that does not carry what the call needs: an empty body, an error envelope
+ * in a 200, an array where an object was due, an id of the wrong type, a redirect (never followed:
+ * credentials would go with it, and a redirect's Location is not an object's id). The message
+ * names the vendor, the status and what was expected, not the body or a schema's complaints.
+ * After a POST the server may have processed it, so it counts as an unknown outcome (see ./lookup).
+ */
+export class UnusableAnswerError extends Error {
+  override readonly name = "UnusableAnswerError";
+  constructor(
+    readonly vendor: string,
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    what: string,
+  ) {
+    super(redact(`${vendor} API ${method} ${stripQuery(url)} answered HTTP ${status} with ${what}`));
   }
 }
 

@@ -4,7 +4,7 @@
  * make a duplicate, and giving up could orphan an object the stack never learns about. So we ask
  * the API first, by the object's natural key, and POST again only when the lookup proves it did not land.
  */
-import { ApiError, ConfigError, TransportError } from "./errors";
+import { ApiError, ConfigError, TransportError, UnusableAnswerError } from "./errors";
 import { redact } from "./redact";
 import { backoffMs, retrySettingsFromEnv } from "./transport";
 
@@ -22,6 +22,8 @@ export class UncertainOutcomeError extends Error {
 /** A failure after which the server may have processed the POST. */
 export function isUncertain(e: unknown): boolean {
   if (e instanceof UncertainOutcomeError || e instanceof TransportError) return true;
+  // An answer without a usable id (or a redirect) after the POST reached the server: as good as lost.
+  if (e instanceof UnusableAnswerError) return e.method === "POST";
   return e instanceof ApiError && [500, 502, 503, 504].includes(e.status);
 }
 

@@ -4,8 +4,9 @@
  * the default lifetime and what to tell the user when the client is refused.
  */
 import { JsonApi, type ErrorContext } from "./api";
-import type { Token } from "./auth";
-import { ApiError, ConfigError } from "./errors";
+import { lifetimeSeconds, type Token } from "./auth";
+import { ApiError, ConfigError, UnusableAnswerError } from "./errors";
+import { UncertainOutcomeError } from "./lookup";
 import type { TlsSettings } from "./transport";
 
 export interface ClientCredentials {
@@ -56,14 +57,29 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
     ...(c.scope ? { scope: c.scope } : {}),
     ...(c.audience ? { audience: c.audience } : {}),
   }).toString();
-  // A token request has no side effect, so it may be retried like a GET.
-  const r = await api.call<{ access_token?: string; expires_in?: number }>("POST", "", {
-    idempotent: true,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    rawBody: form,
-  });
-  if (!r.body?.access_token) throw new ConfigError(`the ${c.vendor} token endpoint ${c.tokenUrl} answered without an access_token`);
-  return { value: r.body.access_token, expiresIn: r.body.expires_in ?? c.defaultExpiresIn };
+  // A token request has no side effect, so it may be retried like a GET; but a 200 that is not
+  // JSON (a login or portal page) is what the URL serves, and asking again only repeats it.
+  let r;
+  try {
+    r = await api.call<{ access_token?: unknown; expires_in?: unknown }>("POST", "", {
+      idempotent: true,
+      retryUnreadable: false,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      rawBody: form,
+    });
+  } catch (e) {
+    // Not an unknown outcome to look up: the token URL does not serve tokens. Once, and said so.
+    if (e instanceof UncertainOutcomeError || e instanceof UnusableAnswerError) {
+      throw new ConfigError(`${e.message}\n  what to do: a token endpoint answers JSON; check the token URL (${c.tokenUrl})`);
+    }
+    throw e;
+  }
+  const token = r.body?.access_token;
+  if (typeof token !== "string" || token === "" || /\s/.test(token)) {
+    const got = token === undefined ? "no access_token" : `an access_token that is ${typeof token === "string" ? "empty or has spaces" : `a JSON ${token === null ? "null" : typeof token}`}`;
+    throw new ConfigError(`the ${c.vendor} token endpoint ${c.tokenUrl} answered HTTP ${r.status} with ${got}, where a string token was expected: check the token URL`);
+  }
+  return { value: token, expiresIn: lifetimeSeconds(r.body?.expires_in) ?? c.defaultExpiresIn };
 }
 
 /** The HTTP Basic header for a client id and secret, encoded as `fetchClientCredentialsToken` describes. */

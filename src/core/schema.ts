@@ -9,6 +9,15 @@ export const tlsConnectionShape = {
   insecureSkipTlsVerify: z.boolean().optional(),
 };
 
+/**
+ * For a vendor whose token endpoint is another host than its API: `insecureSkipTlsVerify` holds
+ * for the API's origin only, so a lab API with a self-signed certificate does not also send the
+ * client secret to an unverified token server; this one relaxes the token endpoint, by name.
+ */
+export const tokenTlsConnectionShape = {
+  tokenInsecureSkipTlsVerify: z.boolean().optional(),
+};
+
 /** Secret leaves of every connection: the client key is as sensitive as a password. */
 export const tlsSecretPaths = ["connection.clientKey"] as const;
 

@@ -4,6 +4,8 @@
  * `configure` (`pulumi config set --secret trustplane:<key> ...`), then the environment variables
  * the vendors' own tools use.
  */
+import type { CheckFailure } from "./check";
+import { ConfigError } from "./errors";
 import { registerSecret } from "./redact";
 
 export interface ConfigSource {
@@ -26,13 +28,67 @@ export interface SettingSpec {
   env?: readonly string[];
   secret?: boolean;
   default?: string;
+  /**
+   * An endpoint (a URL or host name), refused when it carries userinfo (https://user:pw@host):
+   * the transport never sends credentials from a URL, and messages would print them. Names the
+   * settings the credentials go in instead, for the message.
+   */
+  endpoint?: { credentials: string };
+}
+
+/** Where a setting's value came from, for messages. */
+type Source = { value: unknown; from: string };
+
+function lookup(connection: Record<string, unknown> | undefined, spec: SettingSpec): Source | undefined {
+  const given = (v: unknown) => v !== undefined && v !== null && v !== "";
+  if (given(connection?.[spec.input])) return { value: connection![spec.input], from: `connection.${spec.input}` };
+  const c = stackConfig.get(spec.config);
+  if (given(c)) return { value: c, from: `the stack config ${spec.config}` };
+  for (const e of spec.env ?? []) if (process.env[e]) return { value: process.env[e], from: `the environment variable ${e}` };
+  return undefined;
+}
+
+/** Why an endpoint setting cannot be used, or undefined; never quotes the userinfo itself. */
+function endpointProblem(spec: SettingSpec, s: Source): string | undefined {
+  if (!spec.endpoint || typeof s.value !== "string") return undefined;
+  const v = s.value.trim();
+  let u: URL;
+  try {
+    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`);
+  } catch {
+    return undefined;
+  }
+  if (!u.username && !u.password) return undefined;
+  u.username = "";
+  u.password = "";
+  return (
+    `${s.from} carries credentials in the URL (user:…@host); they would not be sent from there, so the URL is refused: ` +
+    `give it without them (${u.origin}${u.pathname === "/" && !/\/$/.test(v) ? "" : u.pathname}) and put the ${spec.endpoint.credentials} in their own settings ` +
+    "(the resource's connection, or the stack config with `pulumi config set --secret`)"
+  );
+}
+
+/**
+ * Check failures for endpoint settings that carry credentials, wherever they come from (the
+ * connection input, the stack config set at configure, the environment), so that preview
+ * refuses them before any request.
+ */
+export function endpointFailures(connection: unknown, specs: Record<string, SettingSpec>): CheckFailure[] {
+  const conn = connection && typeof connection === "object" ? (connection as Record<string, unknown>) : undefined;
+  const out: CheckFailure[] = [];
+  for (const spec of Object.values(specs)) {
+    const s = lookup(conn, spec);
+    const problem = s && endpointProblem(spec, s);
+    if (problem) out.push({ property: s.from.startsWith("connection.") ? s.from : "connection", reason: problem });
+  }
+  return out;
 }
 
 export function resolveSetting(connection: Record<string, unknown> | undefined, spec: SettingSpec): string | undefined {
-  const fromInput = connection?.[spec.input];
-  let v: unknown = fromInput;
-  if (v === undefined || v === null || v === "") v = stackConfig.get(spec.config);
-  if (v === undefined || v === null || v === "") for (const e of spec.env ?? []) if (process.env[e]) { v = process.env[e]; break; }
+  const found = lookup(connection, spec);
+  const problem = found && endpointProblem(spec, found);
+  if (problem) throw new ConfigError(problem);
+  let v: unknown = found?.value;
   if (v === undefined || v === null || v === "") v = spec.default;
   if (v === undefined || v === null) return undefined;
   const s = typeof v === "string" ? v : String(v);

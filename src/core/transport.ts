@@ -27,7 +27,7 @@ export interface RetrySettings {
   maxRetries: number;
   minBackoffMs: number;
   maxBackoffMs: number;
-  /** Per-attempt budget for the response headers and body. */
+  /** Per-attempt budget for the response headers and body together (TRUSTPLANE_TIMEOUT_MS). */
   timeoutMs: number;
 }
 
@@ -81,6 +81,23 @@ export function backoffMs(attempt: number, retryAfter: string | undefined, s: Re
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/**
+ * The TLS settings for another endpoint of the same vendor (a token URL): trust anchors and
+ * client certificate as for the API, but `insecureSkipTlsVerify` only where it was set for that
+ * origin: the same origin as the API's, or `skipForIt` (the endpoint's own setting). Turning
+ * verification off for a lab API must not send client credentials to an unverified token server.
+ */
+export function tlsForEndpoint(apiTls: TlsSettings, apiUrl: string, url: string, skipForIt: boolean): TlsSettings {
+  const origin = (u: string) => {
+    try {
+      return new URL(u).origin;
+    } catch {
+      return u;
+    }
+  };
+  return { ...apiTls, insecureSkipTlsVerify: skipForIt || (apiTls.insecureSkipTlsVerify === true && origin(apiUrl) === origin(url)) };
+}
+
 function pem(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8");
@@ -117,6 +134,11 @@ export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatche
   };
   const base: Dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
   d = base.compose(
+    // Innermost, so it sees each attempt the retry interceptor makes (see `send`).
+    (dispatch) => (opts, handler) => {
+      (opts as AttemptClock).onAttempt?.();
+      return dispatch(opts, handler);
+    },
     interceptors.retry({
       maxRetries: retry.maxRetries,
       methods: IDEMPOTENT as Dispatcher.HttpMethod[],
@@ -160,6 +182,18 @@ export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export class ResponseTooLargeError extends Error {}
 
+/** The code of a `TransportError` for an attempt that outlasted TRUSTPLANE_TIMEOUT_MS, headers and body together. */
+export const ATTEMPT_TIMEOUT = "TRUSTPLANE_ATTEMPT_TIMEOUT";
+
+class AttemptTimeoutError extends Error {
+  readonly code = ATTEMPT_TIMEOUT;
+}
+
+/** A request option the attempt-clock interceptor calls as each attempt starts. */
+interface AttemptClock {
+  onAttempt?: () => void;
+}
+
 /**
  * Sends one request through the shared dispatcher (retries included for idempotent methods) and
  * reads the whole body. Network failures become `TransportError` with the vendor's name.
@@ -172,6 +206,8 @@ export async function send(
 ): Promise<HttpResponse> {
   const dispatcher = dispatcherFor(tls, retry);
   transportStats.attempts++;
+  let attemptStarted = Date.now();
+  let cut: NodeJS.Timeout | undefined;
   try {
     const res = await dispatcher.request({
       origin: new URL(req.url).origin,
@@ -179,7 +215,18 @@ export async function send(
       method: req.method,
       headers: { accept: "application/json", "user-agent": USER_AGENT, ...(req.headers ?? {}) },
       body: req.body,
-    });
+      onAttempt: () => (attemptStarted = Date.now()),
+    } as Dispatcher.RequestOptions & AttemptClock);
+    // undici's headersTimeout bounds the wait for the headers, and its bodyTimeout only the idle
+    // time between chunks: a server trickling a byte at a time would hold the attempt for ever.
+    // What the headers left of the budget is what the body gets.
+    if (retry.timeoutMs > 0) {
+      const left = Math.max(0, retry.timeoutMs - (Date.now() - attemptStarted));
+      cut = setTimeout(
+        () => res.body.destroy(new AttemptTimeoutError(`the answer was not complete within TRUSTPLANE_TIMEOUT_MS=${retry.timeoutMs} ms`)),
+        left,
+      );
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -197,6 +244,8 @@ export async function send(
     if (e instanceof ResponseTooLargeError) throw e;
     const code = (e as { code?: string }).code;
     throw new TransportError(vendor, req.method, req.url, code, e, hintFor(code, req.url, tls));
+  } finally {
+    clearTimeout(cut);
   }
 }
 

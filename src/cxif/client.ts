@@ -5,13 +5,12 @@
  * scope (ref §3.5).
  */
 import { createHash } from "node:crypto";
-import { JsonApi } from "../core/api";
+import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
-import { ConfigError } from "../core/errors";
-import { UncertainOutcomeError } from "../core/lookup";
+import { ConfigError, UnusableAnswerError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
-import type { TlsSettings } from "../core/transport";
+import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCxifError } from "./errors";
 import { fromWire, type LiveConfiguration, type WireConfiguration } from "./schema";
 
@@ -19,8 +18,8 @@ export const CONFIGS_PATH = "/admin/scimConfigurations";
 export const SCOPE_SUFFIX = "urn:opc:resource:consumer::all";
 
 export const SETTINGS = {
-  host: { input: "host", config: "trustplane:cxifHost", env: ["CXIF_HOST"] },
-  tokenUrl: { input: "tokenUrl", config: "trustplane:cxifTokenUrl", env: ["CXIF_TOKEN_URL"] },
+  host: { input: "host", config: "trustplane:cxifHost", env: ["CXIF_HOST"], endpoint: { credentials: "clientId and clientSecret" } },
+  tokenUrl: { input: "tokenUrl", config: "trustplane:cxifTokenUrl", env: ["CXIF_TOKEN_URL"], endpoint: { credentials: "clientId and clientSecret" } },
   clientId: { input: "clientId", config: "trustplane:cxifClientId", env: ["CXIF_CLIENT_ID"] },
   clientSecret: { input: "clientSecret", config: "trustplane:cxifClientSecret", env: ["CXIF_CLIENT_SECRET"], secret: true },
   scope: { input: "scope", config: "trustplane:cxifScope", env: ["CXIF_SCOPE"] },
@@ -28,6 +27,12 @@ export const SETTINGS = {
   clientCert: { input: "clientCert", config: "trustplane:cxifClientCert", env: ["CXIF_CLIENT_CERT"] },
   clientKey: { input: "clientKey", config: "trustplane:cxifClientKey", env: ["CXIF_CLIENT_KEY"], secret: true },
   insecureSkipTlsVerify: { input: "insecureSkipTlsVerify", config: "trustplane:cxifInsecureSkipTlsVerify", env: ["CXIF_INSECURE_SKIP_TLS_VERIFY"] },
+  /** For the identity domain's token URL only (another host): the framework's setting does not reach it. */
+  tokenInsecureSkipTlsVerify: {
+    input: "tokenInsecureSkipTlsVerify",
+    config: "trustplane:cxifTokenInsecureSkipTlsVerify",
+    env: ["CXIF_TOKEN_INSECURE_SKIP_TLS_VERIFY"],
+  },
 } satisfies Record<string, SettingSpec>;
 
 export class CxifClient {
@@ -38,13 +43,20 @@ export class CxifClient {
    * §3.2): a 201 with the object is expected, a bare `Location` is tolerated.
    */
   async create(body: WireConfiguration): Promise<{ id: string; live?: LiveConfiguration }> {
+    // A redirect never gets here (core/api refuses it): its Location is not the new object's.
     const r = await this.api.call<unknown>("POST", CONFIGS_PATH, { body });
-    const live = r.body && typeof r.body === "object" ? this.parse(r.body, "POST") : undefined;
-    const loc = r.headers.location;
-    const location = Array.isArray(loc) ? loc[0] : loc;
-    const id = live?.configurationId ?? (location ? decodeURIComponent(location.replace(/\/+$/, "").split("/").pop() ?? "") : "");
-    if (!id) throw new UncertainOutcomeError(`CX Industries Framework POST ${CONFIGS_PATH} answered HTTP ${r.status} without an id or a Location`);
-    return { id, live: live?.configurationId ? live : undefined };
+    let live: LiveConfiguration | undefined;
+    try {
+      if (r.body && typeof r.body === "object" && !Array.isArray(r.body)) live = this.parse(r.body, "POST");
+    } catch {
+      live = undefined;
+    }
+    if (typeof live?.configurationId === "string" && live.configurationId !== "") return { id: live.configurationId, live };
+    // Only a 201 Created names the new object by its Location, and only one under this collection on this server.
+    const id = r.status === 201 ? idOfLocation(r.url, r.headers.location) : undefined;
+    if (id) return { id };
+    // The POST may have landed all the same: an unknown outcome, which createOnce resolves by lookup.
+    throw new UnusableAnswerError(r.vendor, "POST", r.url, r.status, `${describeBody(r.text, r.body)} where the new SCIM configuration with its configuration-id (or a 201 with its Location) was expected`);
   }
 
   /** undefined when the configuration does not exist (404). */
@@ -103,6 +115,21 @@ export class CxifClient {
   }
 }
 
+/** The id at the end of a 201's Location, when it names a configuration of this collection on the same server. */
+function idOfLocation(requestUrl: string, loc: string | string[] | undefined): string | undefined {
+  const location = Array.isArray(loc) ? loc[0] : loc;
+  if (!location) return undefined;
+  try {
+    const u = new URL(location, requestUrl);
+    const base = new URL(requestUrl);
+    if (u.origin !== base.origin || !u.pathname.startsWith(`${base.pathname.replace(/\/+$/, "")}/`)) return undefined;
+    const id = decodeURIComponent(u.pathname.slice(base.pathname.replace(/\/+$/, "").length + 1).replace(/\/+$/, ""));
+    return id && !id.includes("/") ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `fabric.example.com` or `https://fabric.example.com/` → `https://fabric.example.com`. */
 export function normaliseHost(host: string): string {
   const h = host.trim().replace(/\/+$/, "");
@@ -126,7 +153,8 @@ export function cxifClient(connection: Record<string, unknown> | undefined): Cxi
   const tokenUrl = s.tokenUrl!;
   // The cache key identifies the credential without holding the secret in plain text.
   const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, scope])).digest("hex");
-  const fetchToken = (): Promise<Token> => fetchCxifToken(tokenUrl, s.clientId!, s.clientSecret!, scope, tls);
+  const tokenTls = tlsForEndpoint(tls, host, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true);
+  const fetchToken = (): Promise<Token> => fetchCxifToken(tokenUrl, s.clientId!, s.clientSecret!, scope, tokenTls);
   return new CxifClient(
     new JsonApi({
       vendor: "CX Industries Framework",

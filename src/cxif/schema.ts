@@ -13,7 +13,7 @@
  * holds no secret (ref §3.7).
  */
 import { z } from "zod";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
+import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
 
 export const connectionSchema = z
   .strictObject({
@@ -26,6 +26,7 @@ export const connectionSchema = z
     /** Defaults to `<host>/urn:opc:resource:consumer::all`, the framework scope (ref §3.5). */
     scope: z.string().optional(),
     ...tlsConnectionShape,
+    ...tokenTlsConnectionShape,
   })
   .optional();
 

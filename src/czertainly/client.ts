@@ -8,7 +8,7 @@
  * ingresses that terminate TLS themselves and forward what they verified (§1.2).
  */
 import * as fs from "node:fs";
-import { JsonApi } from "../core/api";
+import { expectAnswer, JsonApi } from "../core/api";
 import { StaticBearer } from "../core/auth";
 import { ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
@@ -26,7 +26,7 @@ import {
 import type { z } from "zod";
 
 export const SETTINGS = {
-  url: { input: "url", config: "trustplane:czertainlyUrl", env: ["CZERTAINLY_URL"] },
+  url: { input: "url", config: "trustplane:czertainlyUrl", env: ["CZERTAINLY_URL"], endpoint: { credentials: "token (or client certificate)" } },
   token: { input: "token", config: "trustplane:czertainlyToken", env: ["CZERTAINLY_TOKEN"], secret: true },
   clientCert: { input: "clientCert", config: "trustplane:czertainlyClientCert", env: ["CZERTAINLY_CLIENT_CERT"] },
   clientKey: { input: "clientKey", config: "trustplane:czertainlyClientKey", env: ["CZERTAINLY_CLIENT_KEY"], secret: true },
@@ -71,7 +71,7 @@ export class CzertainlyClient {
   async get(uuid: string): Promise<WireDetail | undefined> {
     try {
       const r = await this.api.call<unknown>("GET", `${P}/${seg(uuid)}`);
-      return wireDetailSchema.parse(r.body);
+      return expectAnswer(r, wireDetailSchema, "the SCEP profile's detail");
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -81,13 +81,13 @@ export class CzertainlyClient {
   /** 201 with the detail, without `caCertificate` (§1.6 caveat). */
   async create(body: WireBody): Promise<WireDetail> {
     const r = await this.api.call<unknown>("POST", P, { body });
-    return wireDetailSchema.parse(r.body);
+    return expectAnswer(r, wireDetailSchema, "the new SCEP profile's detail with its uuid");
   }
 
   /** Full replace; the answer's `caCertificate` may be the previous one (§1.6 caveat). */
   async update(uuid: string, body: WireBody): Promise<WireDetail> {
     const r = await this.api.call<unknown>("PUT", `${P}/${seg(uuid)}`, { body });
-    return wireDetailSchema.parse(r.body);
+    return expectAnswer(r, wireDetailSchema, "the SCEP profile's detail");
   }
 
   /** true when deleted, false when it was already gone. */

@@ -22,7 +22,8 @@ import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
 import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecret, registerSecretsAt } from "../core/redact";
-import { czertainlyClient, PROFILES_PATH, type CzertainlyClient } from "./client";
+import { endpointFailures } from "../core/settings";
+import { SETTINGS, czertainlyClient, PROFILES_PATH, type CzertainlyClient } from "./client";
 import { dependentRaProfiles } from "./errors";
 import {
   argsSchema,
@@ -222,7 +223,9 @@ async function createProfile(client: CzertainlyClient, s: ScepProfileState): Pro
 export const hooks = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     registerSecrets(news);
-    return checkInputs(argsSchema, news);
+    const r = checkInputs(argsSchema, news);
+    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

@@ -5,7 +5,7 @@
  * on premise. Authentication is a bearer token (ref §2.3), optionally with a client certificate
  * where the proxy in front demands one.
  */
-import { JsonApi } from "../core/api";
+import { expectAnswer, JsonApi } from "../core/api";
 import { StaticBearer } from "../core/auth";
 import { ApiError, ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
@@ -16,7 +16,7 @@ import { wirePropertiesSchema, type WireProperties } from "./schema";
 export const API_ROOT = "/nevisidm/api/core/v1";
 
 export const SETTINGS = {
-  url: { input: "url", config: "trustplane:nevisidmUrl", env: ["NEVISIDM_URL"] },
+  url: { input: "url", config: "trustplane:nevisidmUrl", env: ["NEVISIDM_URL"], endpoint: { credentials: "token" } },
   token: { input: "token", config: "trustplane:nevisidmToken", env: ["NEVISIDM_TOKEN"], secret: true },
   caBundle: { input: "caBundle", config: "trustplane:nevisidmCaBundle", env: ["NEVISIDM_CA_BUNDLE"] },
   clientCert: { input: "clientCert", config: "trustplane:nevisidmClientCert", env: ["NEVISIDM_CLIENT_CERT"] },
@@ -49,7 +49,8 @@ export class NevisidmClient {
    */
   async patchProperties(clientExtId: string, profileExtId: string, body: Record<string, string | null>): Promise<WireProperties> {
     const r = await this.api.call<unknown>("PATCH", `${path(clientExtId, profileExtId)}/properties`, { body, idempotent: true });
-    return wirePropertiesSchema.parse(r.body ?? {});
+    // An empty answer is read as no values (tolerated); any other shape is not a properties map.
+    return expectAnswer({ ...r, body: r.body ?? {} }, wirePropertiesSchema, "the profile's properties as a JSON object");
   }
 
   /**
@@ -60,7 +61,7 @@ export class NevisidmClient {
   async getProperties(clientExtId: string, profileExtId: string): Promise<ReadOutcome> {
     try {
       const r = await this.api.call<unknown>("GET", `${path(clientExtId, profileExtId)}/properties`);
-      return { kind: "found", properties: wirePropertiesSchema.parse(r.body ?? {}) };
+      return { kind: "found", properties: expectAnswer({ ...r, body: r.body ?? {} }, wirePropertiesSchema, "the profile's properties as a JSON object") };
     } catch (e) {
       if (e instanceof NevisidmApiError && e.isNoRecord) return { kind: "gone", error: e };
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return { kind: "unsupported", status: e.status };

@@ -14,7 +14,8 @@ import { checkInputs, containsUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { nevisidmClient } from "./client";
+import { endpointFailures } from "../core/settings";
+import { SETTINGS, nevisidmClient } from "./client";
 import { NevisidmApiError, VENDOR } from "./errors";
 import {
   argsSchema,
@@ -132,7 +133,9 @@ function explain(e: unknown): never {
 export const hooks = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     registerSecretsAt(news, SECRET_PATHS);
-    return checkInputs(argsSchema, news);
+    const r = checkInputs(argsSchema, news);
+    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

@@ -4,12 +4,12 @@
  * auth service with the TSG as OAuth scope (shared/specs/scm-auth-service.openapi.yaml).
  */
 import { createHash } from "node:crypto";
-import { JsonApi } from "../core/api";
+import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
-import type { TlsSettings } from "../core/transport";
+import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toScmError } from "./errors";
 import { wireSchema, type ContainerKind, type WireBody, type WireProfile } from "./schema";
 
@@ -20,12 +20,18 @@ export const SETTINGS = {
   clientId: { input: "clientId", config: "trustplane:scmClientId", env: ["SCM_CLIENT_ID"] },
   clientSecret: { input: "clientSecret", config: "trustplane:scmClientSecret", env: ["SCM_CLIENT_SECRET"], secret: true },
   tsgId: { input: "tsgId", config: "trustplane:scmTsgId", env: ["SCM_TSG_ID"] },
-  tokenUrl: { input: "tokenUrl", config: "trustplane:scmTokenUrl", env: ["SCM_AUTH_URL"], default: DEFAULT_TOKEN_URL },
-  apiUrl: { input: "apiUrl", config: "trustplane:scmApiUrl", env: ["SCM_API_URL"], default: DEFAULT_API_URL },
+  tokenUrl: { input: "tokenUrl", config: "trustplane:scmTokenUrl", env: ["SCM_AUTH_URL"], default: DEFAULT_TOKEN_URL, endpoint: { credentials: "clientId and clientSecret" } },
+  apiUrl: { input: "apiUrl", config: "trustplane:scmApiUrl", env: ["SCM_API_URL"], default: DEFAULT_API_URL, endpoint: { credentials: "clientId and clientSecret" } },
   caBundle: { input: "caBundle", config: "trustplane:scmCaBundle", env: ["SCM_CA_BUNDLE"] },
   clientCert: { input: "clientCert", config: "trustplane:scmClientCert", env: ["SCM_CLIENT_CERT"] },
   clientKey: { input: "clientKey", config: "trustplane:scmClientKey", env: ["SCM_CLIENT_KEY"], secret: true },
   insecureSkipTlsVerify: { input: "insecureSkipTlsVerify", config: "trustplane:scmInsecureSkipTlsVerify", env: ["SCM_INSECURE_SKIP_TLS_VERIFY"] },
+  /** For the token URL only (another host): the API's setting does not reach it. */
+  tokenInsecureSkipTlsVerify: {
+    input: "tokenInsecureSkipTlsVerify",
+    config: "trustplane:scmTokenInsecureSkipTlsVerify",
+    env: ["SCM_TOKEN_INSECURE_SKIP_TLS_VERIFY"],
+  },
 } satisfies Record<string, SettingSpec>;
 
 export interface ListPage {
@@ -40,14 +46,14 @@ export class ScmClient {
 
   async create(body: WireBody): Promise<WireProfile> {
     const r = await this.api.call<unknown>("POST", "/scep-profiles", { body });
-    return wireSchema.parse(r.body);
+    return expectAnswer(r, wireSchema, "the SCEP profile with its id");
   }
 
   /** undefined when the profile does not exist (404). */
   async get(id: string): Promise<WireProfile | undefined> {
     try {
       const r = await this.api.call<unknown>("GET", `/scep-profiles/${encodeURIComponent(id)}`);
-      return wireSchema.parse(r.body);
+      return expectAnswer(r, wireSchema, "the SCEP profile");
     } catch (e) {
       if ((e as { status?: number }).status === 404) return undefined;
       throw e;
@@ -56,7 +62,7 @@ export class ScmClient {
 
   async update(id: string, body: WireBody): Promise<WireProfile> {
     const r = await this.api.call<unknown>("PUT", `/scep-profiles/${encodeURIComponent(id)}`, { body });
-    return wireSchema.parse(r.body);
+    return expectAnswer(r, wireSchema, "the SCEP profile");
   }
 
   /** true when deleted, false when it was already gone. */
@@ -93,7 +99,8 @@ export function scmClient(connection: Record<string, unknown> | undefined): ScmC
   const tokenUrl = s.tokenUrl as string;
   // The cache key identifies the credential without holding the secret in plain text.
   const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, s.tsgId])).digest("hex");
-  const fetchToken = (): Promise<Token> => fetchScmToken(tokenUrl, s.clientId!, s.clientSecret!, s.tsgId!, tls);
+  const tokenTls = tlsForEndpoint(tls, s.apiUrl as string, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true);
+  const fetchToken = (): Promise<Token> => fetchScmToken(tokenUrl, s.clientId!, s.clientSecret!, s.tsgId!, tokenTls);
   return new ScmClient(
     new JsonApi({
       vendor: "Strata Cloud Manager",

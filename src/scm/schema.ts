@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { exactlyOne } from "../core/check";
 import { adoptField, comparedKeys } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
+import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
 
 export const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
 export const URI_RE = /^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/;
@@ -55,6 +55,7 @@ export const connectionSchema = z
     tokenUrl: httpUrl("connection.tokenUrl").optional(),
     apiUrl: httpUrl("connection.apiUrl").optional(),
     ...tlsConnectionShape,
+    ...tokenTlsConnectionShape,
   })
   .optional();
 

@@ -12,9 +12,10 @@
  * with its errors.
  */
 import { createHash } from "node:crypto";
-import { JsonApi } from "../core/api";
+import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
-import { ConfigError } from "../core/errors";
+import { ConfigError, UnusableAnswerError } from "../core/errors";
+import { UncertainOutcomeError } from "../core/lookup";
 import { registerSecret } from "../core/redact";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import { send, type TlsSettings } from "../core/transport";
@@ -22,7 +23,7 @@ import { toVcfError, VcfTaskFailedError, VcfTaskTimeoutError, VENDOR, type VcfEr
 import { wireSchema, type WireIdp, type WireSpec } from "./schema";
 
 export const SETTINGS = {
-  host: { input: "host", config: "trustplane:vcfHost", env: ["VCF_HOST"] },
+  host: { input: "host", config: "trustplane:vcfHost", env: ["VCF_HOST"], endpoint: { credentials: "username and password" } },
   username: { input: "username", config: "trustplane:vcfUsername", env: ["VCF_USERNAME"] },
   password: { input: "password", config: "trustplane:vcfPassword", env: ["VCF_PASSWORD"], secret: true },
   caBundle: { input: "caBundle", config: "trustplane:vcfCaBundle", env: ["VCF_CA_BUNDLE"] },
@@ -98,14 +99,14 @@ export class VcfClient {
       if (!id) throw new Error(`${VENDOR} task ${done.id} succeeded but named no identity provider, and none is called '${spec.name}'`);
       return { id };
     }
-    if (r.body && typeof r.body === "object" && typeof (r.body as { id?: unknown }).id === "string") {
+    const id = r.body && typeof r.body === "object" && !Array.isArray(r.body) ? (r.body as { id?: unknown }).id : undefined;
+    if (typeof id === "string" && id !== "") {
       const live = wireSchema.safeParse(r.body);
-      return { id: (r.body as { id: string }).id, live: live.success ? live.data : undefined };
+      return { id, live: live.success ? live.data : undefined };
     }
-    // An answer without the object: find it by its unique name.
-    const found = await this.findByName(spec.name);
-    if (!found) throw new Error(`${VENDOR} accepted the identity provider '${spec.name}' (HTTP ${r.status}) but does not list it`);
-    return { id: found.id, live: found };
+    // An answer without the object's id: the POST may or may not have landed, which createOnce
+    // settles by looking the provider up by its unique name.
+    throw new UnusableAnswerError(VENDOR, "POST", r.url, r.status, `${describeBody(r.text, r.body)} where the identity provider with its id, or a task, was expected`);
   }
 
   /** PATCH answers 200 or 204 with no body [seed], or a task; the caller reads back. */
@@ -212,13 +213,22 @@ export async function fetchVcfToken(baseUrl: string, username: string, password:
       return e;
     },
   });
-  // A token request has no side effect, so it may be retried like a GET.
-  const r = await api.call<{ accessToken?: string; refreshToken?: { id?: string } }>("POST", "/v1/tokens", {
-    idempotent: true,
-    body: { username, password },
-  });
+  // A token request has no side effect, so it may be retried like a GET; a 200 that is not JSON
+  // (a login page in front of the API) would only be answered again.
+  const r = await api
+    .call<{ accessToken?: unknown; refreshToken?: { id?: string } }>("POST", "/v1/tokens", {
+      idempotent: true,
+      retryUnreadable: false,
+      body: { username, password },
+    })
+    .catch((e) => {
+      if (e instanceof UncertainOutcomeError || e instanceof UnusableAnswerError) throw new ConfigError(`${e.message}\n  what to do: check the SDDC Manager host (${baseUrl})`);
+      throw e;
+    });
   const access = r.body?.accessToken;
-  if (!access) throw new ConfigError(`${VENDOR} at ${baseUrl} answered POST /v1/tokens without an accessToken`);
+  if (typeof access !== "string" || access === "" || /\s/.test(access)) {
+    throw new ConfigError(`${VENDOR} at ${baseUrl} answered POST /v1/tokens with ${access === undefined ? "no accessToken" : "an accessToken that is not a token string"}: check the SDDC Manager host`);
+  }
   const refreshId = r.body?.refreshToken?.id;
   if (refreshId) {
     registerSecret(refreshId);

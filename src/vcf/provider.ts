@@ -11,7 +11,8 @@ import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
 import { createOnce, deleteUnlessGone } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { vcfClient, type VcfClient } from "./client";
+import { endpointFailures } from "../core/settings";
+import { SETTINGS, vcfClient, type VcfClient } from "./client";
 import {
   argsSchema,
   canonicalType,
@@ -81,7 +82,9 @@ async function conflictHint(e: unknown, client: VcfClient, name: string): Promis
 export const hooks = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     registerSecretsAt(news, SECRET_PATHS);
-    return checkInputs(argsSchema, news);
+    const r = checkInputs(argsSchema, news);
+    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
   },
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
