@@ -1,11 +1,12 @@
 /**
- * cxif.ScimConfiguration end to end: a program run by the offline driver through the real
- * dynamic-provider host (gRPC Configure/Check/Diff/Create/Read/Update/Delete), against the emulator.
+ * cxif.ScimConfiguration end to end: a program run through the real Pulumi engine (the CLI built by
+ * tools/pulumi-cli, with the Automation API), which starts the SDK's dynamic-provider host and calls
+ * Configure/Check/Diff/Create/Read/Update/Delete on it, against the emulator.
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
-import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startCxifEmulator } = trustplane().cxif;
 const URN = "urn:scim:schemas:extension:custom:1.0:User";
@@ -66,7 +67,7 @@ function program(k: Knobs) {
 
 const byDescriptor = (name: string) => [...emu.state.configurations.values()].find((c: any) => c["target-connection-descriptor-name"] === name) as any;
 
-describe("cxif.ScimConfiguration through the real dynamic-provider host", () => {
+describe("cxif.ScimConfiguration through the real Pulumi engine", () => {
   const fx = stackFixture();
   const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
@@ -89,7 +90,7 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
     expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["consumer", "create"], ["business", "create"]]);
     expect(r.outputs.consumerId).toBe("(unknown)");
     expect(adminCalls()).toBe(before);
-    expect(fs.existsSync(fx.stateFile)).toBe(false);
+    expect(r.resources).toEqual([]);
   });
 
   it("creates both, exports the href other stacks consume, then a second preview shows no changes", async () => {
@@ -151,7 +152,7 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
     const gone = byDescriptor("oci-iam-business");
     emu.state.configurations.delete(gone.id);
     const r = await go("refresh", opts({ passThroughMode: "SWALLOW" }));
-    expect(r.steps.find((s: any) => s.name === "business")).toMatchObject({ op: "read-gone" });
+    expect(r.steps.find((s: any) => s.name === "business")).toMatchObject({ op: "refresh", gone: true });
     const up = await go("up", opts({ passThroughMode: "SWALLOW" }));
     expect(up.errors).toEqual([]);
     expect(up.steps.find((s: any) => s.name === "business")).toMatchObject({ op: "create" });
@@ -166,7 +167,9 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
     expect(readState(fx.stateFile).resources).toEqual([]);
   });
 
-  it("imports an existing configuration by its id with no diff, and refuses a program that disagrees", async () => {
+  // The engine cannot import a dynamic resource (pulumi/pulumi#16175, test/engine/options.test.ts);
+  // `adopt` takes over what exists.
+  it("adopts an existing configuration by its id with no POST, and by its target descriptor from a second stack", async () => {
     const token = await fetch(emu.tokenUrl, {
       method: "POST",
       headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
@@ -198,21 +201,31 @@ describe("cxif.ScimConfiguration through the real dynamic-provider host", () => 
     const fx2 = stackFixture();
     const prog = (mode: string) => () => {
       const { cxif } = trustplane();
-      const c = new cxif.ScimConfiguration("legacy", declared(mode), { import: created.id });
+      const c = new cxif.ScimConfiguration("legacy", { ...declared(mode), adopt: created.id });
       return { id: c.id, href: c.targetConnectionDescriptorHref };
     };
+    const posts = () => emu.emu.requests.filter((x: any) => x.method === "POST").length;
+    const before = posts();
+    // The program forwards what the live configuration passes through: adopting writes that.
     const o = { ...opts(base), program: prog("FORWARD"), stateFile: fx2.stateFile };
     const r = await go("up", o);
     expect(r.errors).toEqual([]);
-    expect(r.steps).toMatchObject([{ op: "import", name: "legacy" }]);
+    expect(r.steps).toMatchObject([{ op: "create", name: "legacy" }]);
     expect(r.outputs).toEqual({ id: created.id, href: "/connectionDescriptors/legacy-idm" });
-    expect((await go("preview", o)).steps).toMatchObject([{ op: "same" }]);
-
+    expect(posts()).toBe(before);
+    expect(emu.state.configurations.size).toBe(1);
+    expect((await go("preview", { ...o, expectNoChanges: true })).errors).toEqual([]);
+    // adopt: true finds the same configuration by its target descriptor from a second stack.
     const fx3 = stackFixture();
-    const wrong = await go("up", { ...o, stateFile: fx3.stateFile, program: prog("SWALLOW") });
-    // As with the engine, the listed keys are a plain comparison: the namespace the program leaves to the server is listed too.
-    expect(wrong.errors.join("\n")).toMatch(/inputs to import do not match the existing resource: \[profiles, targetConnectionDescriptorNamespace\]/);
-    expect(fs.existsSync(fx3.stateFile) ? readState(fx3.stateFile).resources : []).toEqual([]);
+    const named = () => {
+      const { cxif } = trustplane();
+      const c = new cxif.ScimConfiguration("legacy", { ...declared("FORWARD"), adopt: true });
+      return { id: c.id, href: c.targetConnectionDescriptorHref };
+    };
+    const second = await go("up", { ...o, stack: "staging", stateFile: fx3.stateFile, program: named });
+    expect(second.errors).toEqual([]);
+    expect(second.outputs.id).toBe(created.id);
+    expect(posts()).toBe(before);
 
     await go("destroy", o);
     expect(emu.state.configurations.size).toBe(0);

@@ -1,11 +1,12 @@
 /**
- * nevisidm.ProfileProperties end to end: a program run by the offline driver through the real
- * dynamic-provider host (gRPC Configure/Check/Diff/Create/Read/Update/Delete), against the emulator.
+ * nevisidm.ProfileProperties end to end: a program run through the real Pulumi engine (the CLI built by
+ * tools/pulumi-cli, with the Automation API), which starts the SDK's dynamic-provider host and calls
+ * Configure/Check/Diff/Create/Read/Update/Delete on it, against the emulator.
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recorder } from "../recorder";
-import { canary, driver, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { recorder, runEngine } from "../recorder";
+import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startNevisidmEmulator } = trustplane().nevisidm;
 
@@ -51,7 +52,7 @@ function program(k: Knobs) {
   };
 }
 
-describe("nevisidm.ProfileProperties through the real dynamic-provider host", { timeout: 60_000 }, () => {
+describe("nevisidm.ProfileProperties through the real Pulumi engine", { timeout: 60_000 }, () => {
   const fx = stackFixture();
   const { go, printed, hostLogs, errorsSeen, statesSeen, texts, providers } = recorder();
   const opts = (k: Knobs) => ({
@@ -74,7 +75,7 @@ describe("nevisidm.ProfileProperties through the real dynamic-provider host", { 
     expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["alice", "create"], ["bob", "create"]]);
     expect(r.outputs.bobId).toBe("(unknown)");
     expect(writes().length).toBe(0);
-    expect(fs.existsSync(fx.stateFile)).toBe(false);
+    expect(r.resources).toEqual([]);
   });
 
   it("up writes the declared keys and leaves the profile's other keys alone; a second preview is quiet", async () => {
@@ -150,26 +151,25 @@ describe("nevisidm.ProfileProperties through the real dynamic-provider host", { 
     expect(readState(fx.stateFile).resources).toEqual([]);
   });
 
-  it("imports a profile's values with no diff, owning only the declared keys from the first update", async () => {
+  it("adopts a profile's values with adopt: \"<client>/<profile>\", managing the declared keys from the moment of adoption", async () => {
     idm.state.setValue("acme", "p-bob", "employee_id", "5000");
     idm.state.setValue("acme", "p-bob", "department", "Finance");
     const fx2 = stackFixture();
     const prog = (props: Record<string, string>) => () => {
       const { nevisidm } = trustplane();
-      const p = new nevisidm.ProfileProperties("legacy", { clientExtId: "acme", profileExtId: "p-bob", properties: props }, { import: "acme/p-bob" });
+      const p = new nevisidm.ProfileProperties("legacy", { clientExtId: "acme", profileExtId: "p-bob", properties: props, adopt: "acme/p-bob" });
       return { id: p.id, values: p.values };
     };
     const o = { ...opts(base), stateFile: fx2.stateFile };
     const r = await go("up", { ...o, program: prog({ employee_id: "5000" }) });
     expect(r.errors).toEqual([]);
-    expect(r.steps).toMatchObject([{ op: "import", name: "legacy" }]);
+    expect(r.steps).toMatchObject([{ op: "create", name: "legacy" }]);
     expect(r.outputs.id).toBe("acme/p-bob");
-    expect((await go("preview", { ...o, program: prog({ employee_id: "5000" }) })).steps).toMatchObject([{ op: "same" }]);
-    // A program that disagrees with the live values is refused, naming the inputs.
-    const fx3 = stackFixture();
-    const wrong = await go("up", { ...o, stateFile: fx3.stateFile, program: prog({ employee_id: "5001" }) });
-    expect(wrong.errors.join("\n")).toMatch(/inputs to import do not match the existing resource: \[properties\]/);
-    // The first change records the declared keys; destroy then clears them and nothing else.
+    expect((await go("preview", { ...o, program: prog({ employee_id: "5000" }), expectNoChanges: true })).errors).toEqual([]);
+    // The declared keys are managed from the moment of adoption: a change is written, a key
+    // the program stops declaring is cleared, and destroy clears the declared keys and nothing else.
+    await go("up", { ...o, program: prog({ employee_id: "5002", cost_center: "CC-1" }) });
+    expect(idm.state.values("acme", "p-bob")).toEqual({ employee_id: "5002", cost_center: "CC-1", department: "Finance" });
     await go("up", { ...o, program: prog({ employee_id: "5002" }) });
     expect(idm.state.values("acme", "p-bob")).toEqual({ employee_id: "5002", department: "Finance" });
     await go("destroy", { ...o, program: prog({ employee_id: "5002" }) });
@@ -195,7 +195,7 @@ describe("nevisidm.ProfileProperties with a connection per resource", { timeout:
     try {
       const fx = stackFixture();
       const run = (verb: string) =>
-        driver().run(verb as any, {
+        runEngine(verb, {
           projectDir: fx.dir,
           project: "nevisidm-two",
           stack: "prod",
@@ -234,7 +234,7 @@ describe("nevisidm.ProfileProperties for many profiles in one stack", { timeout:
     for (let i = 0; i < 40; i++) idm.state.addProfile("acme", { extId: `fleet-${i}`, userExtId: `fleet-user-${i}`, unitExtId: "hq" });
     const fx = stackFixture();
     const run = (verb: string, centre: string) =>
-      driver().run(verb as any, {
+      runEngine(verb, {
         projectDir: fx.dir,
         project: "nevisidm-fleet",
         stack: "staging",
