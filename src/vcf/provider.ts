@@ -6,6 +6,7 @@
  * taken as declared until an update writes them.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
 import { checkInputs } from "../core/check";
 import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
 import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
@@ -72,7 +73,7 @@ async function conflictHint(e: unknown, client: VcfClient, name: string): Promis
     e.hint = existing
       ? existing.type === EMBEDDED_TYPE
         ? `'${name}' is the name of the built-in Embedded identity provider: pick another name`
-        : `an identity provider named '${name}' already exists (id ${existing.id}): pick another name, or adopt it with the resource option \`import: "${existing.id}"\``
+        : `an identity provider named '${name}' already exists (id ${existing.id}): pick another name, or ${adoptAdvice(existing.id)}`
       : `the name '${name}' is taken: pick another name`;
     e.refreshMessage();
   }
@@ -105,27 +106,39 @@ export const hooks = {
     };
   },
 
+  /**
+   * `adopt: true` takes over the identity provider with the same name (names are unique);
+   * `adopt: "<id>"` the one with that id. The import read, then the update: its PATCH sends the
+   * whole declared spec, so the write-only leaves are written once and known from then on.
+   */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const s = state(inputs);
+    const s = state(withoutAdopt(inputs));
     const client = vcfClient(s.connection);
-    const made = await createOnce({
-      post: () => client.create(toWire(s)),
-      // After an answer that never came, the provider may exist: its name is unique.
-      lookup: async () => {
-        const found = await client.findByName(s.name);
-        return found ? { id: found.id, live: found } : undefined;
+    return createOrAdopt(inputs.adopt, {
+      what: "VCF identity provider",
+      findByKey: async () => (await client.findByName(s.name))?.id,
+      take: (id) => takeOver(hooks, id, s as unknown as Props, { what: "VCF identity provider" }),
+      create: async () => {
+        const made = await createOnce({
+          post: () => client.create(toWire(s)),
+          // After an answer that never came, the provider may exist: its name is unique.
+          lookup: async () => {
+            const found = await client.findByName(s.name);
+            return found ? { id: found.id, live: found } : undefined;
+          },
+        }).catch((e) => conflictHint(e, client, s.name));
+        let live = made.live;
+        if (!live) {
+          try {
+            live = await client.get(made.id);
+            if (!live) throw new Error(`GET /v1/identity-providers/${made.id} answered 404 right after the add`);
+          } catch (e) {
+            throw new PartialCreateError(made.id, { ...inputsOf(s as unknown as Props), identityProviderId: made.id, secretsUnverified: [] }, e as Error, "the identity provider was added but could not be read back");
+          }
+        }
+        return { id: made.id, outs: outputs(s, live) };
       },
-    }).catch((e) => conflictHint(e, client, s.name));
-    let live = made.live;
-    if (!live) {
-      try {
-        live = await client.get(made.id);
-        if (!live) throw new Error(`GET /v1/identity-providers/${made.id} answered 404 right after the add`);
-      } catch (e) {
-        throw new PartialCreateError(made.id, { ...inputsOf(s as unknown as Props), identityProviderId: made.id, secretsUnverified: [] }, e as Error, "the identity provider was added but could not be read back");
-      }
-    }
-    return { id: made.id, outs: outputs(s, live) };
+    });
   },
 
   /** Import id: the identity provider's id (`GET /v1/identity-providers` lists them). */
@@ -153,7 +166,7 @@ export const hooks = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const s = state(news);
+    const s = state(withoutAdopt(news));
     const o = olds as unknown as IdentityProviderOutputs;
     const before = comparable(olds, news);
     const changed = (["certChain", "ldap", "oidc"] as const).filter((k) => !deepEqual(before[k], news[k]));

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { UNKNOWN } from "../core/check";
+import { adoptField } from "../core/adopt";
 import { tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
 /**
@@ -113,6 +114,7 @@ export const argsSchema = z
     ldap: ldapSchema.optional(),
     oidc: oidcSchema.optional(),
     connection: connectionSchema,
+    adopt: adoptField("name (names are unique in SDDC Manager)", "the identity provider's id"),
   })
   .superRefine((a, ctx) => {
     if (a.type === UNKNOWN) return;
@@ -202,7 +204,7 @@ export type WireIdp = z.output<typeof wireSchema>;
 export type WireSpec = Omit<IdentityProviderState, "connection">;
 
 export function toWire(a: IdentityProviderState): WireSpec {
-  const { connection: _c, ...spec } = a;
+  const { connection: _c, adopt: _a, ...spec } = a;
   return structuredClone(spec);
 }
 

@@ -241,7 +241,9 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     const e = await hooks.create(inputs).catch((x) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(e.message).toMatch(/HTTP 409 IDENTITY_PROVIDER_ALREADY_EXISTS/);
-    expect(e.message).toContain(`import: "${id}"`);
+    expect(e.message).toContain("adopt: true");
+    expect(e.message).toContain(`adopt: "${id}"`);
+    expect(e.message).not.toContain("import:");
     const emb = await hooks.create(await checked({ name: "Embedded IDP" })).catch((x) => x);
     expect(emb.message).toMatch(/name of the built-in Embedded identity provider/);
   });
@@ -477,5 +479,96 @@ describe("private CA", () => {
 
   it("skips verification only when insecureSkipTlsVerify is named", async () => {
     expect(await vcfClient({ host: t.host, username: t.username, password: t.password, insecureSkipTlsVerify: true }).list()).toHaveLength(1);
+  });
+});
+
+describe("vcf.IdentityProvider adopts an existing provider through the `adopt` input", () => {
+  const during = async <T>(f: () => Promise<T>) => {
+    const from = vcf.emu.requests.length;
+    const result = await f();
+    return { result, sent: vcf.emu.requests.slice(from).filter((r) => !/token|sessions/i.test(r.path)) };
+  };
+  /** An identity provider added by hand, with other secrets than the program's. */
+  const byHand = async (extra: Record<string, unknown> = {}) =>
+    hooks.create(
+      await checked({
+        ldap: { ...adfsArgs().ldap, password: "hand-typed-bind", username: "old-svc@corp.example.com" },
+        oidc: { ...adfsArgs().oidc, clientSecret: "hand-typed-secret" },
+        ...extra,
+      }),
+    );
+
+  it("adopt: true takes over the provider of that name: no POST, one PATCH of the whole declared spec, the state an add leaves", async () => {
+    const before = await byHand();
+    const inputs = await checked({ adopt: true });
+    const { result, sent: reqs } = await during(() => hooks.create(inputs));
+    expect(result.id).toBe(before.id);
+    expect(reqs.filter((r) => r.method === "POST")).toEqual([]);
+    const patches = reqs.filter((r) => r.method === "PATCH");
+    expect(patches).toHaveLength(1);
+    const { connection: _c, adopt: _a, ...spec } = inputs;
+    expect(patches[0].body).toEqual(spec);
+    for (const r of reqs) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
+    expect(vcf.state.idps.get(before.id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
+    expect(result.outs).toMatchObject({ ...spec, identityProviderId: before.id, secretsUnverified: [] });
+    expect(result.outs).not.toHaveProperty("adopt");
+    expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
+    const read = await hooks.read(result.id, result.outs);
+    expect((await hooks.diff(result.id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: true adds the provider when there is none of that name", async () => {
+    await byHand({ name: "someone-elses" });
+    const inputs = await checked({ adopt: true });
+    const { result, sent: reqs } = await during(() => hooks.create(inputs));
+    const posts = reqs.filter((r) => r.method === "POST" && r.path === "/v1/identity-providers");
+    expect(posts).toHaveLength(1);
+    expect(posts[0].body).not.toHaveProperty("adopt");
+    expect(vcf.state.idps.get(result.id)?.name).toBe("corp-adfs");
+    expect(result.outs).not.toHaveProperty("adopt");
+  });
+
+  it("adopt: \"<id>\" takes over exactly that provider, renaming it to the declared name", async () => {
+    const before = await byHand({ name: "old-name" });
+    const inputs = await checked({ adopt: before.id });
+    const { result, sent: reqs } = await during(() => hooks.create(inputs));
+    expect(result.id).toBe(before.id);
+    expect(reqs.filter((r) => r.method === "POST")).toEqual([]);
+    expect(vcf.state.idps.get(before.id)?.name).toBe("corp-adfs");
+    expect(result.outs.secretsUnverified).toEqual([]);
+    expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: \"<id>\" of a provider that does not exist fails, names the id and adds nothing", async () => {
+    const missing = "0b6f0c8e-0000-4000-8000-0000000000aa";
+    const count = vcf.state.idps.size;
+    const { result: e, sent: reqs } = await during(() => checked({ adopt: missing }).then((i) => hooks.create(i).catch((x) => x)));
+    expect(e).toBeInstanceOf(Error);
+    expect(e.message).toContain(`adopt: "${missing}"`);
+    expect(e.message).toContain("nothing was created");
+    expect(reqs.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(vcf.state.idps.size).toBe(count);
+  });
+
+  it("refuses to adopt the built-in Embedded provider, and a provider whose blocks only a replacement could change", async () => {
+    const emb = await checked({ adopt: EMBEDDED_ID }).then((i) => hooks.create(i).catch((x) => x));
+    expect(emb.message).toMatch(/built-in Embedded identity provider/);
+    const before = await byHand();
+    const { result: e, sent: reqs } = await during(() =>
+      checked({ type: "OpenLDAP", oidc: undefined, adopt: before.id }).then((i) => hooks.create(i).catch((x) => x)),
+    );
+    expect(e.message).toContain(`cannot adopt VCF identity provider ${before.id}`);
+    expect(e.message).toContain("'type'");
+    expect(reqs.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(vcf.state.idps.get(before.id)?.type).toBe("Microsoft ADFS");
+  });
+
+  it("a later change or removal of `adopt` plans nothing", async () => {
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    for (const adopt of [undefined, false, id]) {
+      expect(await hooks.diff(id, outs, await checked(adopt === undefined ? {} : { adopt }))).toMatchObject({ changes: false, replaces: [] });
+    }
+    expect((await hooks.diff(id, { ...outs, adopt: true }, await checked())).changes).toBe(false);
   });
 });
