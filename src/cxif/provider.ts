@@ -10,6 +10,7 @@
  * rather than letting a full-replace PUT reset it.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
 import { checkInputs, isUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { isAnswerTo, PartialCreateError } from "../core/errors";
@@ -103,9 +104,9 @@ async function conflictHint(e: unknown, client: CxifClient, a: ScimConfiguration
     const existing = await client.findByTarget(name, a.targetConnectionDescriptorNamespace).catch(() => undefined);
     e.hint = existing
       ? `SCIM configuration ${existing.configurationId} already targets connection descriptor '${name}' ` +
-        `(namespace ${existing.targetConnectionDescriptorNamespace}): adopt it with the resource option \`import: "${existing.configurationId}"\`, ` +
+        `(namespace ${existing.targetConnectionDescriptorNamespace}): ${adoptAdvice(existing.configurationId)}, ` +
         `or target another descriptor`
-      : `another SCIM configuration already targets connection descriptor '${name}': adopt it with the resource option \`import: "<its id>"\`, or target another descriptor`;
+      : `another SCIM configuration already targets connection descriptor '${name}': ${adoptAdvice(undefined)}, or target another descriptor`;
     e.refreshMessage();
   }
   throw e;
@@ -125,31 +126,43 @@ export const hooks = {
     return { changes: d.changes, replaces: [], stables: d.stables, deleteBeforeReplace: false };
   },
 
+  /**
+   * `adopt: true` takes over the configuration that targets the declared connection descriptor
+   * (the server allows one per descriptor; without a namespace, only a match that is the only one
+   * of that name counts); `adopt: "<configuration-id>"` that configuration.
+   */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const a = args(inputs);
+    const a = args(withoutAdopt(inputs));
     const client = cxifClient(a.connection);
-    const created = await createOnce({
-      post: () => client.create(body(a)),
-      // The server allows one configuration per target descriptor, so after an answer that never
-      // came, the descriptor finds the configuration if the POST landed.
-      lookup: async () => {
-        const found = await client.findByTarget(declaredName(a) ?? "", a.targetConnectionDescriptorNamespace);
-        return found && { id: found.configurationId!, live: found };
+    return createOrAdopt(inputs.adopt, {
+      what: "CXIF SCIM configuration",
+      findByKey: async () => (await client.findByTarget(declaredName(a) ?? "", a.targetConnectionDescriptorNamespace))?.configurationId,
+      take: (id) => takeOver(hooks, id, a as unknown as Props, { what: "CXIF SCIM configuration" }),
+      create: async () => {
+        const created = await createOnce({
+          post: () => client.create(body(a)),
+          // The server allows one configuration per target descriptor, so after an answer that never
+          // came, the descriptor finds the configuration if the POST landed.
+          lookup: async () => {
+            const found = await client.findByTarget(declaredName(a) ?? "", a.targetConnectionDescriptorNamespace);
+            return found && { id: found.configurationId!, live: found };
+          },
+        }).catch((e) => conflictHint(e, client, a));
+        let live = created.live;
+        if (!live) {
+          // The answer named the new id but carried no configuration: read it back, and if that fails,
+          // keep the id in the stack rather than leak the object.
+          try {
+            live = await client.get(created.id);
+            if (!live) throw new Error(`GET ${created.id} answered 404 right after the create`);
+          } catch (e) {
+            const partial = { ...outputs({ profiles: a.profiles }, a, created.id) };
+            throw new PartialCreateError(created.id, partial as unknown as Props, e as Error, "the SCIM configuration was created but could not be read back");
+          }
+        }
+        return { id: created.id, outs: outputs(live, a, created.id) };
       },
-    }).catch((e) => conflictHint(e, client, a));
-    let live = created.live;
-    if (!live) {
-      // The answer named the new id but carried no configuration: read it back, and if that fails,
-      // keep the id in the stack rather than leak the object.
-      try {
-        live = await client.get(created.id);
-        if (!live) throw new Error(`GET ${created.id} answered 404 right after the create`);
-      } catch (e) {
-        const partial = { ...outputs({ profiles: a.profiles }, a, created.id) };
-        throw new PartialCreateError(created.id, partial as unknown as Props, e as Error, "the SCIM configuration was created but could not be read back");
-      }
-    }
-    return { id: created.id, outs: outputs(live, a, created.id) };
+    });
   },
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -169,7 +182,7 @@ export const hooks = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const a = args(news);
+    const a = args(withoutAdopt(news));
     const resolved = resolveTarget(olds, news);
     const onlyConnection = INPUT_KEYS.every((k) => k === "connection" || deepEqual(olds[k], resolved[k]));
     if (onlyConnection) {

@@ -13,6 +13,7 @@
  * holds no secret (ref §3.7).
  */
 import { z } from "zod";
+import { adoptField } from "../core/adopt";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
 
 export const connectionSchema = z
@@ -111,7 +112,11 @@ export const liveSchema = z.strictObject({
 
 export const argsSchema = liveSchema
   .omit({ configurationId: true })
-  .extend({ targetConnectionDescriptorHref: hrefInput.optional(), connection: connectionSchema })
+  .extend({
+    targetConnectionDescriptorHref: hrefInput.optional(),
+    connection: connectionSchema,
+    adopt: adoptField("target connection descriptor (one configuration per descriptor)", "the configuration-id"),
+  })
   .superRefine((a, ctx) => {
     const name = a.targetConnectionDescriptorName;
     const href = a.targetConnectionDescriptorHref;

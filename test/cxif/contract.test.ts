@@ -229,7 +229,8 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(409);
     expect(err.message).toContain("HTTP 409 CONFLICT: Conflict");
-    expect(err.message).toContain(`adopt it with the resource option \`import: "${first.id}"\``);
+    expect(err.message).toContain(`adopt it with the input \`adopt: true\` (or \`adopt: "${first.id}"\`)`);
+    expect(err.message).not.toContain("import:");
   });
 
   it("renders the TM Forum error readably: status, code, reason, each problem, the reference", async () => {
@@ -377,5 +378,80 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     expect(Object.keys(cx.state.configurations.get(id)!.profiles)).toEqual(["partners/emea~eu"]);
     const read = await hooks.read(id, outs);
     expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+});
+
+describe("cxif.ScimConfiguration adopts an existing configuration through the `adopt` input", () => {
+  /** A configuration made by hand for the same descriptor, with another mapping. */
+  async function byHand(extra: Record<string, unknown> = {}) {
+    const made = await hooks.create(await checked({ profiles: { subscriber: { groupAssignment: ["handGroup"] } }, ...extra }));
+    cx.emu.requests.length = 0;
+    return made;
+  }
+
+  it("adopt: true takes over the configuration of the declared descriptor: no POST, one PUT of the declaration, the state a create leaves", async () => {
+    const before = await byHand();
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe(before.id);
+    expect(api("POST")).toEqual([]);
+    const puts = api("PUT");
+    expect(puts).toHaveLength(1);
+    expect(puts[0].path).toBe(`/admin/scimConfigurations/${id}`);
+    expect((puts[0].body as any).profiles.subscriber["group-assignment"]).toEqual(["oracleGroup"]);
+    for (const r of cx.emu.requests) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
+    expect(cx.state.configurations.size).toBe(1);
+    expect(outs).toMatchObject({ configurationId: id, targetConnectionDescriptorName: "oci-iam-scim", targetConnectionDescriptorNamespace: "dx-prod", profiles: inputs.profiles });
+    expect(outs).not.toHaveProperty("adopt");
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+    const read = await hooks.read(id, outs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: true writes nothing when the configuration already is what the program declares", async () => {
+    const before = await hooks.create(await checked());
+    cx.emu.requests.length = 0;
+    const { id } = await hooks.create(await checked({ adopt: true }));
+    expect(id).toBe(before.id);
+    expect(api().filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("adopt: true creates the configuration when no configuration targets the descriptor", async () => {
+    await byHand({ targetConnectionDescriptorName: "another-descriptor" });
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    expect(api("POST")).toHaveLength(1);
+    expect(api("POST")[0].body).not.toHaveProperty("adopt");
+    expect(cx.state.configurations.size).toBe(2);
+    expect(outs).toMatchObject({ configurationId: id, targetConnectionDescriptorName: "oci-iam-scim" });
+    expect(outs).not.toHaveProperty("adopt");
+  });
+
+  it("adopt: \"<configuration-id>\" takes over exactly that configuration", async () => {
+    const before = await byHand();
+    const inputs = await checked({ adopt: before.id });
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe(before.id);
+    expect(api("POST")).toEqual([]);
+    expect(outs.profiles).toEqual(inputs.profiles);
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: \"<configuration-id>\" of a configuration that does not exist fails, names the id and creates nothing", async () => {
+    const err = await hooks.create(await checked({ adopt: "nosuchconfig0001" })).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toContain('adopt: "nosuchconfig0001"');
+    expect(err.message).toContain("nothing was created");
+    expect(api().filter((r) => r.method !== "GET")).toEqual([]);
+    expect(cx.state.configurations.size).toBe(0);
+  });
+
+  it("a later change or removal of `adopt` plans nothing", async () => {
+    const inputs = await checked({ adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    for (const adopt of [undefined, false, id]) {
+      expect(await hooks.diff(id, outs, await checked(adopt === undefined ? {} : { adopt }))).toMatchObject({ changes: false, replaces: [] });
+    }
+    expect((await hooks.diff(id, { ...outs, adopt: true }, await checked())).changes).toBe(false);
   });
 });
