@@ -3,13 +3,18 @@
  * how a client is built from the settings. Paths are relative to Core's context URL
  * `https://<host>/api` (§1.2).
  *
- * Authentication: a JWT bearer token, or a client certificate, either in the TLS handshake (mTLS
- * straight to Core or to an ingress that passes it on) or in the `ssl-client-cert` header for
- * ingresses that terminate TLS themselves and forward what they verified (§1.2).
+ * Authentication (§1.2): a JWT bearer token from an OAuth2 provider configured in Core, either
+ * fetched and refreshed here by the client-credentials grant or given as is; or a client
+ * certificate, which Core reads only from the `ssl-client-cert` header. That header is set by
+ * Core's ingress after it verified the certificate in the TLS handshake (so `clientCert` with
+ * `clientKey` logs in through such an ingress), or sent by us (`clientCertHeader`); a certificate
+ * in the handshake straight to Core's own port is not a login.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { expectAnswer, JsonApi } from "../core/api";
-import { StaticBearer } from "../core/auth";
+import { CachedBearer, StaticBearer, type Authenticator, type Token } from "../core/auth";
+import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import type { TlsSettings } from "../core/transport";
@@ -28,6 +33,12 @@ import type { z } from "zod";
 export const SETTINGS = {
   url: { input: "url", config: "trustplane:czertainlyUrl", env: ["CZERTAINLY_URL"], endpoint: { credentials: "token (or client certificate)" } },
   token: { input: "token", config: "trustplane:czertainlyToken", env: ["CZERTAINLY_TOKEN"], secret: true },
+  tokenUrl: { input: "tokenUrl", config: "trustplane:czertainlyTokenUrl", env: ["CZERTAINLY_TOKEN_URL"], endpoint: { credentials: "client id and secret" } },
+  clientId: { input: "clientId", config: "trustplane:czertainlyClientId", env: ["CZERTAINLY_CLIENT_ID"] },
+  clientSecret: { input: "clientSecret", config: "trustplane:czertainlyClientSecret", env: ["CZERTAINLY_CLIENT_SECRET"], secret: true },
+  scope: { input: "scope", config: "trustplane:czertainlyScope", env: ["CZERTAINLY_SCOPE"] },
+  audience: { input: "audience", config: "trustplane:czertainlyAudience", env: ["CZERTAINLY_AUDIENCE"] },
+  publicUrl: { input: "publicUrl", config: "trustplane:czertainlyPublicUrl", env: ["CZERTAINLY_PUBLIC_URL"], endpoint: { credentials: "credentials" } },
   clientCert: { input: "clientCert", config: "trustplane:czertainlyClientCert", env: ["CZERTAINLY_CLIENT_CERT"] },
   clientKey: { input: "clientKey", config: "trustplane:czertainlyClientKey", env: ["CZERTAINLY_CLIENT_KEY"], secret: true },
   clientCertHeader: { input: "clientCertHeader", config: "trustplane:czertainlyClientCertHeader", env: ["CZERTAINLY_CLIENT_CERT_HEADER"] },
@@ -60,18 +71,38 @@ const P = PROFILES_PATH;
 const seg = encodeURIComponent;
 
 export class CzertainlyClient {
-  constructor(readonly api: JsonApi) {}
+  constructor(
+    readonly api: JsonApi,
+    /** The public base of `scepUrl` (`publicUrl`), when Core is reached through another address. */
+    private readonly publicBase?: string,
+  ) {}
+
+  /**
+   * Core builds `scepUrl` from the URL of the request it answers (`fromCurrentContextPath`,
+   * reference §1.9): behind an internal address it is an internal URL. With a public base set,
+   * what precedes the protocol path is replaced by it.
+   */
+  publicScepUrl(url: string | undefined): string | undefined {
+    if (!url || !this.publicBase) return url;
+    const at = url.indexOf("/v1/protocols/scep/");
+    return at < 0 ? url : `${this.publicBase.replace(/\/+$/, "")}${url.slice(at)}`;
+  }
+
+  private pub<T extends object>(d: T): T {
+    const url = (d as { scepUrl?: unknown }).scepUrl;
+    return typeof url !== "string" || !this.publicBase ? d : { ...d, scepUrl: this.publicScepUrl(url) };
+  }
 
   async list(): Promise<WireSummary[]> {
     const r = await this.api.call<unknown[]>("GET", P);
-    return (r.body ?? []).map((x) => wireSummarySchema.parse(x));
+    return (r.body ?? []).map((x) => this.pub(wireSummarySchema.parse(x)));
   }
 
   /** undefined when the profile does not exist (404). */
   async get(uuid: string): Promise<WireDetail | undefined> {
     try {
       const r = await this.api.call<unknown>("GET", `${P}/${seg(uuid)}`);
-      return expectAnswer(r, wireDetailSchema, "the SCEP profile's detail");
+      return this.pub(expectAnswer(r, wireDetailSchema, "the SCEP profile's detail"));
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -81,13 +112,13 @@ export class CzertainlyClient {
   /** 201 with the detail, without `caCertificate` (§1.6 caveat). */
   async create(body: WireBody): Promise<WireDetail> {
     const r = await this.api.call<unknown>("POST", P, { body });
-    return expectAnswer(r, wireDetailSchema, "the new SCEP profile's detail with its uuid");
+    return this.pub(expectAnswer(r, wireDetailSchema, "the new SCEP profile's detail with its uuid"));
   }
 
   /** Full replace; the answer's `caCertificate` may be the previous one (§1.6 caveat). */
   async update(uuid: string, body: WireBody): Promise<WireDetail> {
     const r = await this.api.call<unknown>("PUT", `${P}/${seg(uuid)}`, { body });
-    return expectAnswer(r, wireDetailSchema, "the SCEP profile's detail");
+    return this.pub(expectAnswer(r, wireDetailSchema, "the SCEP profile's detail"));
   }
 
   /** true when deleted, false when it was already gone. */
@@ -183,9 +214,22 @@ export function czertainlyClient(connection: Record<string, unknown> | undefined
   const s = resolveSettings(connection, SETTINGS);
   if (!s.url) throw new ConfigError(`CZERTAINLY url is not set (Core's base URL, https://<host>/api): ${howToSet(SETTINGS.url)}`);
   const viaHeader = s.clientCertHeader !== undefined && s.clientCertHeader !== "";
-  if (!s.token && !s.clientCert) {
+  const oauth = s.tokenUrl !== undefined || s.clientId !== undefined || s.clientSecret !== undefined;
+  if (oauth) {
+    for (const k of ["tokenUrl", "clientId", "clientSecret"] as const) {
+      if (!s[k]) throw new ConfigError(`CZERTAINLY OAuth2 client ${k} is not set (the client-credentials grant needs tokenUrl, clientId and clientSecret): ${howToSet(SETTINGS[k])}`);
+    }
+    if (s.token) {
+      throw new ConfigError(
+        "CZERTAINLY has both a static token and an OAuth2 client set: keep one (the OAuth2 client fetches and refreshes tokens; a static token expires part-way through a long run). " +
+          `Token: ${howToSet(SETTINGS.token)}; OAuth2 client: ${howToSet(SETTINGS.clientId)}`,
+      );
+    }
+  }
+  if (!s.token && !oauth && !s.clientCert) {
     throw new ConfigError(
-      `CZERTAINLY credentials are not set: either a bearer token (${howToSet(SETTINGS.token)}) or a client certificate (${howToSet(SETTINGS.clientCert)})`,
+      `CZERTAINLY credentials are not set: an OAuth2 client of a provider Core trusts (${howToSet(SETTINGS.tokenUrl)}, ${howToSet(SETTINGS.clientId)}, ${howToSet(SETTINGS.clientSecret)}), ` +
+        `a bearer token (${howToSet(SETTINGS.token)}), or a client certificate that reaches Core in its ssl-client-cert header (${howToSet(SETTINGS.clientCert)})`,
     );
   }
   if (s.clientCert && !viaHeader && !s.clientKey) {
@@ -203,14 +247,34 @@ export function czertainlyClient(connection: Record<string, unknown> | undefined
   const headers: Record<string, string> = {};
   // Core URL-decodes the header and strips the PEM armour (§1.2); URL-encoding keeps it one line.
   if (viaHeader && s.clientCert) headers[s.clientCertHeader!.toLowerCase()] = encodeURIComponent(pemText(s.clientCert).trim());
+  let auth: Authenticator = new StaticBearer(s.token);
+  if (oauth) {
+    const c = { tokenUrl: s.tokenUrl!, clientId: s.clientId!, clientSecret: s.clientSecret!, scope: s.scope, audience: s.audience };
+    // The cache key identifies the credential without holding the secret in plain text.
+    const key = createHash("sha256").update(JSON.stringify(["czertainly", c.tokenUrl, c.clientId, c.clientSecret, c.scope, c.audience])).digest("hex");
+    const fetch = (): Promise<Token> =>
+      fetchClientCredentialsToken({
+        vendor: `${VENDOR} OAuth2 provider`,
+        ...c,
+        // RFC 6749 §2.3.1 encoding: Core does not prescribe the provider; Keycloak, Entra ID and Okta decode it [inferred].
+        basicEncoding: "form-urlencoded",
+        tls,
+        // Keycloak's default access token lifespan, when the answer states none [unverified].
+        defaultExpiresIn: 300,
+        toError: toCzertainlyError,
+        refusedHint: `the OAuth2 provider refused the client: check the token URL, client id and secret (${howToSet(SETTINGS.clientId)}), and that the client may use the client-credentials grant`,
+      });
+    auth = new CachedBearer(key, fetch);
+  }
   return new CzertainlyClient(
     new JsonApi({
       vendor: VENDOR,
       baseUrl: s.url.replace(/\/+$/, ""),
-      auth: new StaticBearer(s.token),
+      auth,
       tls,
       headers,
       toError: toCzertainlyError,
     }),
+    s.publicUrl,
   );
 }

@@ -7,10 +7,12 @@
  * `http://127.0.0.1:<port>/api`, shaped like a real `https://<host>/api` (reference §1.2).
  *
  * Authentication, as Core accepts it (reference §1.2): a signed JWT bearer token whose `iss` is
- * the configured OAuth2 provider (the emulator signs its own, HS256, with `issueToken`); a client
- * certificate in the `ssl-client-cert` header, as a TLS-terminating ingress forwards it; or a
- * client certificate verified by the emulator's own TLS server (mTLS). No credentials → 401 with
- * an empty body.
+ * the configured OAuth2 provider and which has not expired (the emulator signs its own, HS256,
+ * with `issueToken`, and stands for that provider's token endpoint too: OAuth2 client
+ * credentials at `TOKEN_PATH`), or a client certificate in the `ssl-client-cert` header, as a
+ * TLS-terminating ingress sets it after verifying the client. A certificate presented in the TLS
+ * handshake to Core's own port is not a login: Core disables Spring's x509 filter and reads only
+ * the header (§1.2). No credentials → 401 with an empty body.
  *
  * Quirks reproduced on purpose, because a client must cope with them against the real server:
  * - create answers 201 with the full detail but without `caCertificate`, update answers with the
@@ -28,7 +30,7 @@
  * profile's `scepUrl` serves.
  */
 import { createHmac, createHash, randomBytes, randomUUID, timingSafeEqual, X509Certificate } from "node:crypto";
-import { Emulator, UniqueIndex, bearerOf, type EmulatorOptions, type EmuRequest, type EmuResponse } from "../core/emulator";
+import { Emulator, UniqueIndex, basicOf, bearerOf, type EmulatorOptions, type EmuRequest, type EmuResponse } from "../core/emulator";
 import {
   defaultSeed,
   type AuthorityRecord,
@@ -81,10 +83,21 @@ export interface CzertainlyState {
 /** RBAC grants as `<resource>:<action>` (`scepProfiles:delete`, `scepProfiles:*`, `*`). */
 export type Permissions = Record<string, string[]>;
 
+/**
+ * Where the emulator answers OAuth2 client-credentials token requests, standing for the OAuth2
+ * provider configured in Core. The Keycloak form of the path matches the default issuer's
+ * (`…/realms/czertainly`); Core does not prescribe the provider, so the path is [inferred].
+ */
+export const TOKEN_PATH = "/realms/czertainly/protocol/openid-connect/token";
+
 export interface CzertainlyEmulatorOptions extends EmulatorOptions {
+  /** OAuth2 clients the provider knows (client id → secret); default one client, see the emulator's `clientId`. */
+  oauthClients?: Record<string, string>;
+  /** Lifetime of the tokens the token endpoint issues (default 300 s, Keycloak's default access token lifespan [unverified]). */
+  tokenLifetimeSeconds?: number;
   /** The `iss` Core accepts (the issuer URL of its configured OAuth2 provider). */
   issuer?: string;
-  /** Client certificates (PEM) that authenticate through the certificate header or mTLS. */
+  /** Client certificates (PEM) that authenticate through the certificate header (never through the TLS handshake). */
   trustedClientCertificates?: string[];
   /** Core's `HEADER_NAME` (default `ssl-client-cert`); `false` is `HEADER_ENABLED=false`. */
   certificateHeader?: string | false;
@@ -109,6 +122,12 @@ export interface CzertainlyEmulator {
   issuer: string;
   /** A JWT valid for an hour, for the common case. */
   token: string;
+  /** The OAuth2 provider's token endpoint (client credentials, HTTP Basic or form fields). */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Tokens the token endpoint issued, for tests of caching and refresh. */
+  tokensIssued(): number;
   issueToken(o?: TokenOptions): string;
   stop(): Promise<void>;
 }
@@ -124,7 +143,9 @@ export async function startCzertainlyEmulator(opts: CzertainlyEmulatorOptions = 
   };
   const issuer = opts.issuer ?? "https://idp.emulator.invalid/realms/czertainly";
   const key = randomBytes(32);
-  const api = new CoreApi(state, opts, issuer, key);
+  const clientId = "trustplane-pulumi";
+  const clientSecret = `emu-${randomUUID()}`;
+  const api = new CoreApi(state, { oauthClients: { [clientId]: clientSecret }, ...opts }, issuer, key);
   const emu = new Emulator((req, e) => api.handle(req, e), opts);
   const base = await emu.start();
   const issueToken = (o: TokenOptions = {}) => signJwt(key, o.issuer ?? issuer, o.subject ?? "admin", o.lifetimeSeconds ?? 3600);
@@ -134,6 +155,10 @@ export async function startCzertainlyEmulator(opts: CzertainlyEmulatorOptions = 
     state,
     issuer,
     token: issueToken(),
+    tokenUrl: `${base}${TOKEN_PATH}`,
+    clientId,
+    clientSecret,
+    tokensIssued: () => api.tokensIssued,
     issueToken,
     stop: () => emu.stop(),
   };
@@ -361,10 +386,10 @@ function b64url(b: Buffer | string): string {
   return Buffer.from(b).toString("base64url");
 }
 
-function signJwt(key: Buffer, iss: string, sub: string, lifetimeSeconds: number): string {
+function signJwt(key: Buffer, iss: string, sub: string, lifetimeSeconds: number, extra: Record<string, unknown> = {}): string {
   const now = Math.floor(Date.now() / 1000);
   const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = b64url(JSON.stringify({ iss, sub, iat: now, exp: now + lifetimeSeconds, preferred_username: sub }));
+  const body = b64url(JSON.stringify({ iss, sub, iat: now, exp: now + lifetimeSeconds, preferred_username: sub, ...extra }));
   const sig = createHmac("sha256", key).update(`${head}.${body}`).digest("base64url");
   return `${head}.${body}.${sig}`;
 }
@@ -456,9 +481,33 @@ class CoreApi {
         return `cert:${commonName(der)}`;
       }
     }
-    // The emulator's own TLS server verified the client certificate against its CA (mTLS).
-    if (req.clientCertSubject) return `cert:${req.clientCertSubject}`;
+    // A certificate from the TLS handshake (req.clientCertSubject) is deliberately not looked at:
+    // Core authenticates certificates only from the header its ingress sets (§1.2).
     return undefined;
+  }
+
+  tokensIssued = 0;
+
+  /** The OAuth2 provider's client-credentials grant (RFC 6749 §4.4), answering Core-acceptable JWTs. */
+  private token(req: EmuRequest): EmuResponse {
+    const oauthError = (status: number, error: string, description: string): EmuResponse => ({ status, body: { error, error_description: description } });
+    if (req.method !== "POST") return oauthError(405, "invalid_request", "HTTP method not allowed");
+    const ct = String(req.headers["content-type"] ?? "");
+    if (!ct.startsWith("application/x-www-form-urlencoded")) return oauthError(400, "invalid_request", "content type must be application/x-www-form-urlencoded");
+    const form = new URLSearchParams(req.rawBody);
+    const cred = basicOf(req.headers, "form-urlencoded") ?? [form.get("client_id") ?? "", form.get("client_secret") ?? ""];
+    const clients = this.opts.oauthClients ?? {};
+    if (!Object.hasOwn(clients, cred[0]) || clients[cred[0]] !== cred[1]) return oauthError(401, "invalid_client", "Invalid client or Invalid client credentials");
+    if (form.get("grant_type") !== "client_credentials") return oauthError(400, "unsupported_grant_type", "Unsupported grant_type");
+    const lifetime = this.opts.tokenLifetimeSeconds ?? 300;
+    const audience = form.get("audience");
+    this.tokensIssued++;
+    const access = signJwt(this.key, this.issuer, `service-account-${cred[0]}`, lifetime, {
+      azp: cred[0],
+      ...(form.get("scope") ? { scope: form.get("scope") } : {}),
+      ...(audience ? { aud: audience } : {}),
+    });
+    return { status: 200, body: { access_token: access, token_type: "Bearer", expires_in: lifetime, ...(form.get("scope") ? { scope: form.get("scope") } : {}) } };
   }
 
   private authorize(subject: string, resource: string, action: string): void {
@@ -515,6 +564,7 @@ class CoreApi {
     // The SCEP protocol itself is a `NoAuthController` (reference §1.9): devices have no token.
     const scep = /^\/api\/v1\/protocols\/scep\/(?:(raProfile)\/)?([^/]+)\/pkiclient\.exe$/.exec(req.path);
     if (scep) return this.scepProtocol(req, scep[1] !== undefined, decodeURIComponent(scep[2]));
+    if (req.path === TOKEN_PATH) return this.token(req);
     // Spring Security runs before dispatch: any other path answers 401 without credentials.
     const subject = this.authenticate(req);
     if (!subject || emu.consumeTokenExpiry()) return { status: 401 };

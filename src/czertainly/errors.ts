@@ -15,10 +15,16 @@ export class CzertainlyApiError extends ApiError {
 export const VENDOR = "CZERTAINLY";
 
 const HINTS: Record<number, string> = {
+  // Core reads a client certificate only from the `ssl-client-cert` header (reference §1.2: its
+  // x509 filter is off, `client-auth: want`), so a certificate in the TLS handshake to Core's own
+  // port authenticates nobody; only an ingress that verifies it and sets the header makes it a login.
   401:
-    "Core did not accept the credentials. A bearer token must be an unexpired JWT whose issuer (iss) is an OAuth2 provider configured in Core's authentication settings; " +
-    "a client certificate must be registered to a Core user. Set connection.token / CZERTAINLY_TOKEN (or trustplane:czertainlyToken), " +
-    "or connection.clientCert + clientKey / CZERTAINLY_CLIENT_CERT + CZERTAINLY_CLIENT_KEY",
+    "Core did not accept the credentials. A bearer token must be an unexpired JWT whose issuer (iss) is an OAuth2 provider configured in Core's authentication settings: " +
+    "let the provider fetch and refresh one with OAuth2 client credentials (connection.tokenUrl + clientId + clientSecret, or CZERTAINLY_TOKEN_URL / CZERTAINLY_CLIENT_ID / CZERTAINLY_CLIENT_SECRET), " +
+    "or set a token that outlives the run (connection.token / CZERTAINLY_TOKEN / trustplane:czertainlyToken). " +
+    "A client certificate counts only when it reaches Core in the ssl-client-cert header, which Core's ingress sets after verifying the TLS client certificate: " +
+    "a certificate presented straight to Core's own port (mTLS without that ingress) is not a login. Go through the ingress, or send the certificate in the header " +
+    "(connection.clientCertHeader: \"ssl-client-cert\"), and register it to a Core user",
   403: "the user behind the credentials lacks this permission on SCEP profiles (resource 'scepProfiles'): grant it in Core's roles",
 };
 

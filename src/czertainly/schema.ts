@@ -7,7 +7,7 @@
  * `raProfile.uuid` for `raProfileUuid` (reference §1.6).
  *
  * Replace on change: `name` (immutable: the edit DTO has no name). Secret: `challengePassword`,
- * `intuneApplicationKey`, `connection.token`, `connection.clientKey`, and the content of
+ * `intuneApplicationKey`, `connection.token`, `connection.clientSecret`, `connection.clientKey`, and the content of
  * attributes typed `secret`. None of the secrets is ever answered back (§1.6, §1.11).
  */
 import { z } from "zod";
@@ -153,11 +153,30 @@ export const connectionSchema = z
   .strictObject({
     /** Core's base URL including the `/api` context path: `https://<host>/api`. */
     url: httpUrl("connection.url").optional(),
-    /** A JWT from an OAuth2 provider configured in Core. */
+    /**
+     * A JWT from an OAuth2 provider configured in Core, used as is. Core enforces its expiry, so
+     * it must outlive the run; the OAuth2 client below fetches and refreshes tokens instead.
+     */
     token: z.string().optional(),
+    /** Token endpoint of the OAuth2 provider Core trusts (client-credentials grant). */
+    tokenUrl: httpUrl("connection.tokenUrl").optional(),
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    /** `scope` of the token request, when the provider wants one. */
+    scope: z.string().optional(),
+    /** `audience` of the token request, for providers that name the API so (Core checks the audiences its provider settings list). */
+    audience: z.string().optional(),
+    /**
+     * The public base of `scepUrl`, e.g. `https://pki.example.com/api`. Core builds a profile's
+     * `scepUrl` from the URL the request used (reference §1.9), so a stack that reaches Core
+     * through an internal address would hand devices that address; with this set, the output
+     * starts here instead.
+     */
+    publicUrl: httpUrl("connection.publicUrl").optional(),
     /**
      * Send `clientCert` in this header (Core's `ssl-client-cert` by default) instead of the TLS
-     * handshake: for deployments where an ingress terminates TLS and forwards the certificate.
+     * handshake. Core reads certificates only from this header, which its ingress sets after
+     * verifying the handshake's certificate; for an ingress that does not, send it here.
      */
     clientCertHeader: z.string().optional(),
     ...tlsConnectionShape,
@@ -234,7 +253,7 @@ export type ScepProfileInputs = z.input<typeof argsSchema>;
 /** Checked inputs: defaults filled, UUIDs lower-cased; what the state holds. */
 export type ScepProfileState = z.output<typeof argsSchema>;
 
-export const SECRET_PATHS = ["challengePassword", "intuneApplicationKey", "connection.token", ...tlsSecretPaths] as const;
+export const SECRET_PATHS = ["challengePassword", "intuneApplicationKey", "connection.token", "connection.clientSecret", ...tlsSecretPaths] as const;
 
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
 export const SECRET_OUTPUTS = ["challengePassword", "intuneApplicationKey", "connection"];

@@ -480,16 +480,81 @@ describe("credentials", () => {
     }
   });
 
-  it("authenticates with a client certificate in the TLS handshake (mTLS), trusting a private CA bundle", async () => {
+  it("a client certificate in the TLS handshake straight to Core is not a login: the 401 says to go through the ingress's ssl-client-cert header", async () => {
     const server = selfSigned("localhost", "127.0.0.1");
     const bot = selfSigned("pulumi-bot");
-    const e2 = await startCzertainlyEmulator({ tls: { key: server.key, cert: server.cert, ca: bot.cert, requestCert: true } });
+    const e2 = await startCzertainlyEmulator({ tls: { key: server.key, cert: server.cert, ca: bot.cert, requestCert: true }, trustedClientCertificates: [bot.cert] });
     try {
-      const { id } = await hooks.create(await checked({ connection: { url: e2.url, clientCert: bot.cert, clientKey: bot.key, caBundle: server.cert } }));
-      expect(e2.state.profiles.has(id)).toBe(true);
+      const err = await hooks.create(await checked({ connection: { url: e2.url, clientCert: bot.cert, clientKey: bot.key, caBundle: server.cert } })).catch((e) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.status).toBe(401);
+      expect(err.message).toMatch(/ssl-client-cert header, which Core's ingress sets after verifying the TLS client certificate/);
+      expect(err.message).toMatch(/straight to Core's own port \(mTLS without that ingress\) is not a login/);
+      expect(err.message).toMatch(/connection\.clientCertHeader/);
+      expect(e2.state.profiles.size).toBe(0);
     } finally {
       await e2.stop();
     }
+  });
+
+  it("fetches tokens from Core's OAuth2 provider by client credentials, once for many calls, and refreshes them before they expire", async () => {
+    const e2 = await startCzertainlyEmulator({ tokenLifetimeSeconds: 2 });
+    const { tokenCache } = await import("../../src/core/auth");
+    tokenCache.clear();
+    try {
+      const conn = { url: e2.url, tokenUrl: e2.tokenUrl, clientId: e2.clientId, clientSecret: e2.clientSecret, audience: "czertainly-core" };
+      const inputs = await checked({ connection: conn });
+      const { id, outs } = await hooks.create(inputs);
+      await hooks.read(id, outs);
+      expect(e2.tokensIssued()).toBe(1);
+      // A long `up`: past the lifetime of the first token, the provider is still logged in.
+      await new Promise((r) => setTimeout(r, 2100));
+      const u = await hooks.update(id, outs, await checked({ connection: conn, description: "later" }));
+      expect(u.outs).toMatchObject({ description: "later" });
+      await hooks.delete(id, u.outs!);
+      expect(e2.tokensIssued()).toBe(2);
+      const api = e2.emu.requests.filter((r) => r.path.startsWith("/api/"));
+      expect(api.filter((r) => r.status === 401)).toEqual([]);
+      const tokenCalls = e2.emu.requests.filter((r) => !r.path.startsWith("/api/"));
+      expect(tokenCalls.map((r) => r.status)).toEqual([200, 200]);
+      expect(String(tokenCalls[0].body)).toMatch(/grant_type=client_credentials&audience=czertainly-core/);
+      // The secret stays in `connection` (a secret output) only.
+      const { connection: _c, ...rest } = u.outs!;
+      expect(JSON.stringify(rest)).not.toContain(e2.clientSecret);
+    } finally {
+      await e2.stop();
+    }
+  });
+
+  it("a static token that expires part-way fails with a 401 that points to the OAuth2 client", async () => {
+    const short = c.issueToken({ lifetimeSeconds: 1 });
+    const inputs = await checked({ connection: { url: c.url, token: short } });
+    const { id, outs } = await hooks.create(inputs);
+    await new Promise((r) => setTimeout(r, 1100));
+    const err = await hooks.read(id, outs).catch((e) => e);
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/OAuth2 client credentials \(connection\.tokenUrl \+ clientId \+ clientSecret/);
+  });
+
+  it("says which OAuth2 setting is missing, and refuses a static token beside an OAuth2 client", async () => {
+    const missing = await hooks.create(await checked({ connection: { url: c.url, tokenUrl: "https://idp.example.com/token", clientId: "x" } })).catch((e) => e);
+    expect(missing).toBeInstanceOf(ConfigError);
+    expect(missing.message).toMatch(/OAuth2 client clientSecret is not set.*CZERTAINLY_CLIENT_SECRET/);
+    const both = await hooks.create(await checked({ connection: { url: c.url, token: c.token, tokenUrl: "https://idp.example.com/token", clientId: "x", clientSecret: "y" } })).catch((e) => e);
+    expect(both.message).toMatch(/both a static token and an OAuth2 client/);
+  });
+
+  it("gives scepUrl the public base when one is set; otherwise Core builds it from the URL the request used", async () => {
+    const internal = await hooks.create(await checked({ raProfileUuid: SEED.raProfileUuid, connection: { url: c.url, token: c.token } }));
+    expect(internal.outs.scepUrl).toBe(`${c.url}/v1/protocols/scep/edge-devices/pkiclient.exe`);
+    await hooks.delete(internal.id, internal.outs);
+    const conn = { url: c.url, token: c.token, publicUrl: "https://pki.example.com/api/" };
+    const inputs = await checked({ raProfileUuid: SEED.raProfileUuid, connection: conn });
+    const { id, outs } = await hooks.create(inputs);
+    expect(outs.scepUrl).toBe("https://pki.example.com/api/v1/protocols/scep/edge-devices/pkiclient.exe");
+    const read = await hooks.read(id, outs);
+    expect(read.props!.scepUrl).toBe("https://pki.example.com/api/v1/protocols/scep/edge-devices/pkiclient.exe");
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
   });
 });
 

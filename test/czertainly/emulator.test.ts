@@ -40,6 +40,29 @@ beforeEach(() => {
 });
 
 describe("authentication", () => {
+  it("issues JWTs Core accepts through the OAuth2 provider's client-credentials grant, and they expire", async () => {
+    const e = await startCzertainlyEmulator({ tokenLifetimeSeconds: 1 });
+    try {
+      const form = (extra = "") => ({ raw: `grant_type=client_credentials${extra}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+      const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+      const refused = await http("POST", e.tokenUrl, { ...form(), headers: { ...form().headers, authorization: basic(e.clientId, "wrong") } });
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ error: "invalid_client" });
+      const t = await http("POST", e.tokenUrl, { ...form("&audience=czertainly-core"), headers: { ...form().headers, authorization: basic(e.clientId, e.clientSecret) } });
+      expect(t.status).toBe(200);
+      expect(t.body).toMatchObject({ token_type: "Bearer", expires_in: 1 });
+      const access = (t.body as { access_token: string }).access_token;
+      expect(JSON.parse(Buffer.from(access.split(".")[1], "base64url").toString())).toMatchObject({ iss: e.issuer, aud: "czertainly-core" });
+      expect((await http("GET", `${e.url}/v1/scepProfiles`, { token: access })).status).toBe(200);
+      // Core enforces the expiry of the JWT.
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await http("GET", `${e.url}/v1/scepProfiles`, { token: access })).status).toBe(401);
+      expect(e.tokensIssued()).toBe(1);
+    } finally {
+      await e.stop();
+    }
+  });
+
   it("answers 401 with an empty body without credentials, on any path", async () => {
     for (const url of [P(), `${c.url}/v1/nowhere`]) {
       const res = await http("GET", url);
@@ -93,16 +116,19 @@ describe("authentication", () => {
     }
   });
 
-  it("authenticates a client certificate presented in the TLS handshake (mTLS)", async () => {
+  it("does not take a client certificate presented in the TLS handshake as a login: Core reads only the ssl-client-cert header", async () => {
     const server = selfSigned("localhost", "127.0.0.1");
     const client = selfSigned("pulumi-bot");
-    const e = await startCzertainlyEmulator({ tls: { key: server.key, cert: server.cert, ca: client.cert, requestCert: true } });
+    const e = await startCzertainlyEmulator({ tls: { key: server.key, cert: server.cert, ca: client.cert, requestCert: true }, trustedClientCertificates: [client.cert] });
     const agent = new Agent({ connect: { ca: server.cert, cert: client.cert, key: client.key } });
     try {
       expect(e.url.startsWith("https://")).toBe(true);
       const res = await undiciFetch(`${e.url}/v1/scepProfiles`, { dispatcher: agent });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual([]);
+      expect(res.status).toBe(401);
+      // The same certificate in the header an ingress sets is a login.
+      const viaHeader = await undiciFetch(`${e.url}/v1/scepProfiles`, { dispatcher: agent, headers: { "ssl-client-cert": encodeURIComponent(client.cert) } });
+      expect(viaHeader.status).toBe(200);
+      expect(await viaHeader.json()).toEqual([]);
     } finally {
       await agent.close();
       await e.stop();
