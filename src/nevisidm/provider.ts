@@ -10,6 +10,7 @@
  * lack the GET, the answer of the last PATCH) and `adopted` (see read).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
 import { checkInputs, containsUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { unlessAchieved } from "../core/lookup";
@@ -160,18 +161,34 @@ export const hooks = {
     return { changes, replaces: d.replaces, stables, deleteBeforeReplace: d.deleteBeforeReplace };
   },
 
+  /**
+   * `adopt: true` takes over the declared keys of the profile (client and profile) when its values
+   * can be read, else writes them as a create does; `adopt: "<clientExtId>/<profileExtId>"` that
+   * profile, which must exist and be the declared one. Adopting is the import read, then the
+   * update: only the declared keys whose live value differs are PATCHed, and from then on the
+   * declared keys are the resource's (removing one clears it, destroy clears them).
+   */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const s = state(inputs);
+    const s = state(withoutAdopt(inputs));
     const client = nevisidmClient(s.connection);
-    // One PATCH, validated by nevisIDM as a whole: when it is refused nothing was written, so
-    // there is nothing to keep in the stack, unless an earlier attempt of it landed (its answer
-    // lost): then the values are there, and the stack must own them.
-    const hasDeclared = (live: WireProperties) => Object.entries(s.properties).every(([k, v]) => live.values[k] === v);
-    const live = await unlessAchieved(
-      () => client.patchProperties(s.clientExtId, s.profileExtId, toPatch(s.properties)),
-      async () => readIf(client, s, hasDeclared),
-    ).catch(explain);
-    return { id: idOf(s), outs: outputs(s, live) };
+    return createOrAdopt(inputs.adopt, {
+      what: `${VENDOR} profile`,
+      // A profile whose values cannot be read (no GET on this deployment) is written as a create
+      // writes it: one PATCH of the declared keys, which is all an adoption would write.
+      findByKey: async () => ((await client.getProperties(s.clientExtId, s.profileExtId)).kind === "found" ? idOf(s) : undefined),
+      take: (id) => takeOver(hooks, id, s as unknown as Props, { what: `${VENDOR} profile` }),
+      create: async () => {
+        // One PATCH, validated by nevisIDM as a whole: when it is refused nothing was written, so
+        // there is nothing to keep in the stack, unless an earlier attempt of it landed (its answer
+        // lost): then the values are there, and the stack must own them.
+        const hasDeclared = (live: WireProperties) => Object.entries(s.properties).every(([k, v]) => live.values[k] === v);
+        const live = await unlessAchieved(
+          () => client.patchProperties(s.clientExtId, s.profileExtId, toPatch(s.properties)),
+          async () => readIf(client, s, hasDeclared),
+        ).catch(explain);
+        return { id: idOf(s), outs: outputs(s, live) };
+      },
+    });
   },
 
   /**
@@ -195,8 +212,8 @@ export const hooks = {
     if (got.kind === "unsupported") {
       if (imported) {
         throw new Error(
-          `${VENDOR} at this URL answers HTTP ${got.status} to GET …/profiles/${target.profileExtId}/properties, so the values cannot be read for an import. ` +
-            "Drop the `import` option: creating the resource writes the declared values with one PATCH, which leaves the profile's other keys alone.",
+          `${VENDOR} at this URL answers HTTP ${got.status} to GET …/profiles/${target.profileExtId}/properties, so the values cannot be read to adopt them. ` +
+            "Use `adopt: true` instead of an id (or no `adopt`): creating the resource writes the declared values with one PATCH, which leaves the profile's other keys alone.",
         );
       }
       if (!(await client.profileExists(target.clientExtId, target.profileExtId))) return { id: "", props: {} };
@@ -212,7 +229,7 @@ export const hooks = {
   },
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const s = state(news);
+    const s = state(withoutAdopt(news));
     const o = olds as unknown as ProfilePropertiesOutputs;
     const set = Object.fromEntries(changedKeys(olds, s).map((k) => [k, s.properties[k]]));
     const clear = releasedKeys(olds, s);

@@ -10,6 +10,7 @@
  * Secret leaves: `connection.token` and the TLS client key.
  */
 import { z } from "zod";
+import { adoptField, comparedKeys } from "../core/adopt";
 import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
 
 export const connectionSchema = z
@@ -80,6 +81,7 @@ export const argsSchema = z.strictObject({
       }
     }),
   connection: connectionSchema,
+  adopt: adoptField("client and profile (clientExtId, profileExtId)", "<clientExtId>/<profileExtId>"),
 });
 
 /** What a program passes (`new nevisidm.ProfileProperties(name, args)`). */
@@ -93,7 +95,7 @@ export const SECRET_PATHS = ["connection.token", ...tlsSecretPaths] as const;
 export const SECRET_OUTPUTS = ["connection"];
 
 /** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = Object.keys(argsSchema.shape) as (keyof ProfilePropertiesState)[];
+export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ProfilePropertiesState)[];
 
 /** A change of these addresses another profile: a new resource. */
 export const REPLACE_ON = ["clientExtId", "profileExtId"] as const;

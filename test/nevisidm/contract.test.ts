@@ -197,7 +197,7 @@ describe("deployments without GET …/properties", () => {
 
   it("refuses an import, saying to create instead", async () => {
     idm.state.propertiesGet = "method-not-allowed";
-    await expect(hooks.read("acme/p-bob", {})).rejects.toThrow(/HTTP 405.*Drop the `import` option/s);
+    await expect(hooks.read("acme/p-bob", {})).rejects.toThrow(/HTTP 405.*Use `adopt: true` instead of an id/s);
   });
 });
 
@@ -315,5 +315,102 @@ describe("many profiles at once", () => {
     for (let i = 0; i < 60; i++) expect(idm.state.values("acme", `bulk-${i}`)).toEqual({ employee_id: String(10000 + i), badge_number: `B${i}` });
     await Promise.all(created.map((c) => hooks.delete(c.id, c.outs)));
     for (let i = 0; i < 60; i++) expect(idm.state.values("acme", `bulk-${i}`)).toEqual({});
+  });
+});
+
+describe("nevisidm.ProfileProperties adopts a profile's values through the `adopt` input", () => {
+  const writes = () => idm.emu.requests.filter((r) => r.method !== "GET");
+
+  it("adopt: true takes over the declared keys: one PATCH of only what differs, and from then on the declared keys are managed", async () => {
+    idm.state.setValue("acme", "p-bob", "employee_id", "4711");
+    idm.state.setValue("acme", "p-bob", "cost_center", "CC-0");
+    idm.state.setValue("acme", "p-bob", "home_phone", "+41 1"); // not declared: never touched
+    const inputs = await checked({ employee_id: "4711", cost_center: "CC-1", department: "Sales" }, { adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe("acme/p-bob");
+    expect(patches()).toEqual([{ cost_center: "CC-1", department: "Sales" }]);
+    for (const r of idm.emu.requests) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
+    // The state a create leaves: the declared keys owned, not an import's "adopted" state.
+    expect(outs).toMatchObject({
+      clientExtId: "acme",
+      profileExtId: "p-bob",
+      properties: { employee_id: "4711", cost_center: "CC-1", department: "Sales" },
+      values: { employee_id: "4711", cost_center: "CC-1", department: "Sales" },
+      adopted: false,
+    });
+    expect(outs).not.toHaveProperty("adopt");
+    expect(outs.values.home_phone).toBeUndefined();
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+    const read = await hooks.read(id, outs);
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+
+    // Removing a declared key clears it; destroy clears the declared keys and nothing else.
+    const fewer = await checked({ employee_id: "4711", department: "Sales" });
+    expect((await hooks.diff(id, outs, fewer)).changes).toBe(true);
+    idm.emu.requests.length = 0;
+    const u = await hooks.update(id, outs, fewer);
+    expect(patches()).toEqual([{ cost_center: null }]);
+    await hooks.delete(id, u.outs!);
+    expect(idm.state.values("acme", "p-bob")).toEqual({ home_phone: "+41 1" });
+  });
+
+  it("adopt: true writes nothing when the profile already holds the declared values", async () => {
+    idm.state.setValue("acme", "p-bob", "employee_id", "4711");
+    const { outs } = await hooks.create(await checked({ employee_id: "4711" }, { adopt: true }));
+    expect(writes()).toEqual([]);
+    expect(outs).toMatchObject({ properties: { employee_id: "4711" }, values: { employee_id: "4711" }, adopted: false });
+    await hooks.delete("acme/p-bob", outs);
+    expect(idm.state.values("acme", "p-bob")).toEqual({});
+  });
+
+  it("adopt: true on a profile with none of the keys, or whose values cannot be read, writes them as a create does", async () => {
+    for (const mode of ["supported", "method-not-allowed"] as const) {
+      idm.state.propertiesGet = mode;
+      idm.emu.requests.length = 0;
+      const { outs } = await hooks.create(await checked({ employee_id: "4711", max_sessions: 3 }, { adopt: true }));
+      expect(patches()).toEqual([{ employee_id: "4711", max_sessions: "3" }]);
+      expect(outs).toMatchObject({ values: { employee_id: "4711", max_sessions: "3" }, adopted: false });
+      await hooks.delete("acme/p-bob", outs);
+    }
+  });
+
+  it("adopt: \"<clientExtId>/<profileExtId>\" takes over that profile's declared keys", async () => {
+    idm.state.setValue("acme", "p-bob", "employee_id", "1234");
+    const inputs = await checked({ employee_id: "4711" }, { adopt: "acme/p-bob" });
+    const { id, outs } = await hooks.create(inputs);
+    expect(id).toBe("acme/p-bob");
+    expect(patches()).toEqual([{ employee_id: "4711" }]);
+    expect(outs).toMatchObject({ properties: { employee_id: "4711" }, adopted: false });
+    expect((await hooks.diff(id, outs, inputs)).changes).toBe(false);
+  });
+
+  it("adopt: \"<id>\" of a profile that does not exist, or is not the declared one, fails and writes nothing", async () => {
+    const ghost = await hooks.create(await checked({ employee_id: "4711" }, { adopt: "acme/ghost" })).catch((e) => e);
+    expect(ghost.message).toContain('adopt: "acme/ghost"');
+    expect(ghost.message).toContain("nothing was created");
+    const other = await hooks.create(await checked({ employee_id: "4711" }, { adopt: "acme/p-carol" })).catch((e) => e);
+    expect(other.message).toContain("cannot adopt");
+    expect(other.message).toContain("'profileExtId'");
+    const malformed = await hooks.create(await checked({ employee_id: "4711" }, { adopt: "p-bob" })).catch((e) => e);
+    expect(malformed.message).toMatch(/<clientExtId>\/<profileExtId>/);
+    expect(writes()).toEqual([]);
+    expect(idm.state.values("acme", "p-bob")).toEqual({});
+  });
+
+  it("adopt: \"<id>\" where the values cannot be read says to use adopt: true", async () => {
+    idm.state.propertiesGet = "method-not-allowed";
+    const e = await hooks.create(await checked({ employee_id: "4711" }, { adopt: "acme/p-bob" })).catch((x) => x);
+    expect(e.message).toMatch(/HTTP 405.*Use `adopt: true` instead of an id/s);
+    expect(writes()).toEqual([]);
+  });
+
+  it("a later change or removal of `adopt` plans nothing", async () => {
+    const inputs = await checked({ employee_id: "4711" }, { adopt: true });
+    const { id, outs } = await hooks.create(inputs);
+    for (const adopt of [undefined, false, "acme/p-bob"]) {
+      const news = await checked({ employee_id: "4711" }, adopt === undefined ? {} : { adopt });
+      expect(await hooks.diff(id, outs, news)).toMatchObject({ changes: false, replaces: [] });
+    }
+    expect((await hooks.diff(id, { ...outs, adopt: true }, await checked({ employee_id: "4711" }))).changes).toBe(false);
   });
 });
