@@ -24,7 +24,7 @@ const SPECS = path.resolve(ROOT, "..", "shared", "specs");
  * contentType, not by shape), so as written no request with attribute content could validate.
  * `anyOf` is what those declarations mean.
  */
-function contract(file: string): OpenApiContract {
+function contract(file: string, opts: { closedRequests?: boolean } = {}): OpenApiContract {
   const doc = yaml.load(fs.readFileSync(path.join(SPECS, file), "utf8"));
   const swap = (n: any): any => {
     if (Array.isArray(n)) return n.map(swap);
@@ -41,7 +41,7 @@ function contract(file: string): OpenApiContract {
   adapted.paths = Object.fromEntries(Object.entries(adapted.paths).sort(([a], [b]) => params(a) - params(b)));
   const file2 = path.join(tmpDir("czertainly-openapi-"), file.replace(/\.yaml$/, ".json"));
   fs.writeFileSync(file2, JSON.stringify(adapted));
-  return new OpenApiContract(file2, "/api");
+  return new OpenApiContract(file2, "/api", opts);
 }
 
 let c: CzertainlyEmulator;
@@ -98,8 +98,10 @@ describe("CZERTAINLY traffic against the vendor's OpenAPI documents", () => {
     expect(await client.bulkDelete([id])).toEqual([]);
     await client.forceDelete([id]);
 
-    const scep = contract("czertainly-core-scep-2.17.0.openapi.yaml");
-    const ra = contract("czertainly-core-ra-profile-2.17.0.openapi.yaml");
+    // Core ignores keys its DTOs do not define (reference §1.2), so only this check would see one:
+    // request objects are closed to the properties the document defines.
+    const scep = contract("czertainly-core-scep-2.17.0.openapi.yaml", { closedRequests: true });
+    const ra = contract("czertainly-core-ra-profile-2.17.0.openapi.yaml", { closedRequests: true });
     const problems = c.emu.requests
       .flatMap((x) => (x.path.includes("/authorities/") ? ra : scep).check({ ...x, status: x.status }))
       // Core answers statuses its document does not list (409, 422 from ValidationException,
@@ -154,6 +156,13 @@ describe("CZERTAINLY traffic against the vendor's OpenAPI documents", () => {
       c.state.attributeDefinitions.pop();
     }
     expect(problems).toEqual([]);
+  });
+
+  it("would notice a key the document does not define, such as the engine's __provider", () => {
+    const scep = contract("czertainly-core-scep-2.17.0.openapi.yaml", { closedRequests: true });
+    const body = { name: "x", caCertificateUuid: SEED.rsaCaUuid, issueCertificateAttributes: [] };
+    expect(scep.check({ method: "POST", path: "/api/v1/scepProfiles", status: 201, body })).toEqual([]);
+    expect(scep.check({ method: "POST", path: "/api/v1/scepProfiles", status: 201, body: { ...body, __provider: "exports.handler = ..." } }).join("\n")).toMatch(/property name must be valid/);
   });
 
   it("would notice a request the real Core would refuse", () => {
