@@ -102,7 +102,8 @@ function base64Runs(bytes: Buffer): string[] {
 function compile(secret: string): Compiled {
   let c = compiled.get(secret);
   if (!c) {
-    const forms = new Set([secret, encodeURIComponent(secret)]);
+    // A request is base64'd as it was sent: the secret raw, url-encoded (a form) or JSON-escaped (a body).
+    const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
     c = {
       text: new RegExp(textPattern(secret), "g"),
       base64: [...forms].flatMap((f) => base64Runs(Buffer.from(f, "utf8"))).sort((a, b) => b.length - a.length),

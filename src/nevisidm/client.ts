@@ -49,8 +49,8 @@ export class NevisidmClient {
    */
   async patchProperties(clientExtId: string, profileExtId: string, body: Record<string, string | null>): Promise<WireProperties> {
     const r = await this.api.call<unknown>("PATCH", `${path(clientExtId, profileExtId)}/properties`, { body, idempotent: true });
-    // An empty answer is read as no values (tolerated); any other shape is not a properties map.
-    return expectAnswer({ ...r, body: r.body ?? {} }, wirePropertiesSchema, "the profile's properties as a JSON object");
+    // An empty answer is read as no values (tolerated); any other shape, JSON null included, is not a properties map.
+    return expectAnswer({ ...r, body: r.text.trim() === "" ? {} : r.body }, wirePropertiesSchema, "the profile's properties as a JSON object");
   }
 
   /**
@@ -61,7 +61,7 @@ export class NevisidmClient {
   async getProperties(clientExtId: string, profileExtId: string): Promise<ReadOutcome> {
     try {
       const r = await this.api.call<unknown>("GET", `${path(clientExtId, profileExtId)}/properties`);
-      return { kind: "found", properties: expectAnswer({ ...r, body: r.body ?? {} }, wirePropertiesSchema, "the profile's properties as a JSON object") };
+      return { kind: "found", properties: expectAnswer({ ...r, body: r.text.trim() === "" ? {} : r.body }, wirePropertiesSchema, "the profile's properties as a JSON object") };
     } catch (e) {
       if (e instanceof NevisidmApiError && e.isNoRecord) return { kind: "gone", error: e };
       if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return { kind: "unsupported", status: e.status };
