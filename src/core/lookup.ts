@@ -86,7 +86,7 @@ async function lookUpAfterUncertainPost<T>(
 
 const MAY_EXIST =
   "the create's answer was lost and looking the object up failed too, so it may exist: run `pulumi up` again once the API answers; " +
-  "if the create then reports a name conflict, import the existing object instead";
+  "if the create then reports a name conflict, adopt the existing object with the input `adopt: true`";
 
 function mayExist(e: unknown): UncertainOutcomeError {
   const why = e instanceof Error ? e.message : String(e);

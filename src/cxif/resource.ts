@@ -3,8 +3,13 @@
  * framework's user-management API how each profile's users reach the target identity system
  * (group assignment, RFC 7643 and custom attribute mapping).
  *
- * Import id: the configuration id (`GET /admin/scimConfigurations/{id}`). Other stacks consume
- * `targetConnectionDescriptorHref`.
+ * Adopting an existing configuration (the engine cannot `import` a dynamic resource,
+ * pulumi/pulumi#16175): `adopt: true` takes over the configuration that targets the declared
+ * connection descriptor (the server allows one per descriptor; with no namespace declared, only a
+ * configuration that is the only one for that name counts) and creates it when there is none;
+ * `adopt: "<configuration-id>"` takes over that configuration and fails, creating nothing, when it
+ * does not exist. What differs is written with one PUT. Changing or removing `adopt` later changes
+ * nothing. Other stacks consume `targetConnectionDescriptorHref`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";

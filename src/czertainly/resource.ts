@@ -4,12 +4,14 @@
  * Other resources and stacks consume `caCertificate` (fingerprint, subjectDn, notAfter, …),
  * `scepUrl` (present with a default RA profile) and `enabled`.
  *
- * Import id: the profile's uuid. Credentials for an import come from the stack config or the
- * environment (the import reads before the program's `connection` is known). Core never answers
- * `challengePassword` nor `intuneApplicationKey` (nor `secret`-typed attribute content), so an
- * import cannot read them: declare them in the program; they are taken as declared (listed in
- * `unverified`) until an update writes them. A challenge password declared on an imported profile
- * that has none stays unverified: Core ignores a password sent to a profile without one.
+ * Adopting an existing profile (the engine cannot `import` a dynamic resource, pulumi/pulumi#16175):
+ * `adopt: true` takes over the profile with the same name (names are unique across Core) and
+ * creates it when there is none; `adopt: "<uuid>"` takes over that profile and fails, creating
+ * nothing, when it does not exist. Core never answers `challengePassword` nor
+ * `intuneApplicationKey` (nor `secret`-typed attribute content), so adopting always sends one PUT
+ * of everything declared. A challenge password declared on an adopted profile that had none stays
+ * unverified (listed in `unverified`): Core ignores a password sent to a profile without one.
+ * Changing or removing `adopt` later changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";

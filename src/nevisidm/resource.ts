@@ -5,12 +5,15 @@
  * by people or other tools, are never read into a diff, written or cleared. A key removed from
  * `properties` is cleared in nevisIDM; destroying the resource clears the keys it owns.
  *
- * Import id: `<clientExtId>/<profileExtId>`. The import takes the profile's current values of
- * the keys the program declares (the others are left alone); until the first update after the
- * import, destroy leaves the values in place, because an import cannot tell which keys were the
- * program's. Deployments whose nevisIDM has no `GET …/profiles/{extId}/properties` (the GET is
- * inferred from sibling entities, not documented) cannot import, and refresh there keeps the
- * answer of the last PATCH, so changes made elsewhere are not seen.
+ * Adopting values already set (the engine cannot `import` a dynamic resource, pulumi/pulumi#16175):
+ * `adopt: true` reads the profile named by `clientExtId` and `profileExtId` and PATCHes only the
+ * declared keys whose value differs; `adopt: "<clientExtId>/<profileExtId>"` does the same for that
+ * profile, which must exist and be the declared one. From then on the declared keys are the
+ * resource's: removing one clears it, destroy clears them, and the profile's other keys are left
+ * alone. Changing or removing `adopt` later changes nothing. Deployments whose nevisIDM has no
+ * `GET …/profiles/{extId}/properties` (the GET is inferred from sibling entities, not documented)
+ * cannot read the values: there `adopt: true` writes the declared keys as a create does, an id is
+ * refused, and refresh keeps the answer of the last PATCH, so changes made elsewhere are not seen.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";

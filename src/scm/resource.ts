@@ -1,9 +1,13 @@
 /**
  * `scm.ScepProfile`: a Strata Cloud Manager SCEP profile (config identity services).
  *
- * Import id: the profile id, or the vendor Terraform provider's `folder:::id`, `:snippet::id`,
- * `::device:id`. Secret fields are answered encrypted by the API, so an import cannot read them:
- * declare them in the program; they are taken as declared until the next update writes them.
+ * Adopting an existing profile (the engine cannot `import` a dynamic resource, pulumi/pulumi#16175):
+ * `adopt: true` takes over the profile with the same name in the same container (folder, snippet
+ * or device) and creates it when there is none; `adopt: "<id>"` takes over that profile (the
+ * profile id, or the vendor Terraform provider's `folder:::id`, `:snippet::id`, `::device:id`) and
+ * fails, creating nothing, when it does not exist. The declared profile is then written with one
+ * PUT (the API answers secrets encrypted, so the declared challenge is written rather than
+ * compared), and the state is what a create leaves. Changing or removing `adopt` later changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";

@@ -2,10 +2,14 @@
  * `vcf.IdentityProvider`: an external identity provider of VMware Cloud Foundation SDDC Manager
  * (`/v1/identity-providers`).
  *
- * Import id: the identity provider's id (`GET /v1/identity-providers`). The API never returns the
- * LDAP bind password, the OIDC client secret nor the top-level certChain, so an import cannot read
- * them: declare them in the program; they are taken as declared until the next update writes them.
- * The built-in Embedded identity provider cannot be created, imported or deleted.
+ * Adopting an existing provider (the engine cannot `import` a dynamic resource, pulumi/pulumi#16175):
+ * `adopt: true` takes over the identity provider with the same name and adds it when there is
+ * none; `adopt: "<id>"` takes over the provider with that id (`GET /v1/identity-providers`) and
+ * fails, adding nothing, when it does not exist. The API never returns the LDAP bind password, the
+ * OIDC client secret nor the top-level certChain, so adopting PATCHes the whole declared spec once;
+ * a different type, or a block the provider has and the program drops, is refused (only a new
+ * provider could change it). Changing or removing `adopt` later changes nothing.
+ * The built-in Embedded identity provider cannot be created, adopted or deleted.
  *
  * Outputs: the inputs, `identityProviderId` (the same value as `id`, which Pulumi reserves),
  * `status` (ACTIVE for the provider in use), `domainNames`, `identitySources`, `oidcInfo` (the
