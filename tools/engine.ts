@@ -73,6 +73,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** `--target` URNs. */
   target?: string[];
+  /**
+   * The work dir holds the project's own Pulumi.yaml and Pulumi.<stack>.yaml (an example): use
+   * them as they are, and set only the given config keys on top of the stack file's.
+   */
+  projectFile?: boolean;
 }
 
 export interface RunResult {
@@ -218,8 +223,7 @@ async function stackFor(o: RunOptions): Promise<automation.Stack> {
       pulumiCommand,
       program: o.program as automation.PulumiFn,
       envVars: engineEnv({ PULUMI_BACKEND_URL: `file://${o.backendDir}`, PULUMI_CONFIG_PASSPHRASE: o.passphrase ?? "trustplane-test" }),
-      projectSettings: { name: o.project, runtime: "nodejs", backend: { url: `file://${o.backendDir}` } },
-      secretsProvider: "passphrase",
+      ...(o.projectFile ? {} : { projectSettings: { name: o.project, runtime: "nodejs", backend: { url: `file://${o.backendDir}` } }, secretsProvider: "passphrase" }),
     });
     const stack = await automation.Stack.createOrSelect(o.stack, ws);
     entry = { stack };
@@ -227,7 +231,10 @@ async function stackFor(o: RunOptions): Promise<automation.Stack> {
   }
   entry.stack.workspace.program = o.program as automation.PulumiFn;
   const cfgText = JSON.stringify(o.config ?? {});
-  if (entry.config !== cfgText) {
+  if (entry.config !== cfgText && o.projectFile) {
+    if (o.config && Object.keys(o.config).length) await entry.stack.setAllConfig(o.config);
+    entry.config = cfgText;
+  } else if (entry.config !== cfgText) {
     const current = await entry.stack.getAllConfig();
     const stale = Object.keys(current).filter((k) => !(o.config && k in o.config));
     if (stale.length) await entry.stack.removeAllConfig(stale);
@@ -355,7 +362,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   // A refresh that found a resource as the state has it announces "refresh" and reports
   // nothing more: that is no change, as the engine's summary counts it.
   if (verb === "refresh") for (const s of steps.values()) if (s.op === "refresh" && !s.changed && !s.gone && !s.error) s.op = "same";
-  const counts: Record<string, number> = {};
+  const counts: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0, refresh: 0 };
   for (const s of steps.values()) counts[s.op] = (counts[s.op] ?? 0) + 1;
   return {
     ok,
@@ -371,6 +378,12 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     diagnostics,
     debug,
   };
+}
+
+/** The stack's config as the engine decrypts it (`pulumi config --show-secrets`). */
+export async function stackConfig(o: RunOptions): Promise<Record<string, ConfigValue>> {
+  const all = await (await stackFor(o)).getAllConfig();
+  return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { value: v.value, secret: v.secret }]));
 }
 
 /** Forgets the cached workspaces (a test that removes a backend folder calls this). */

@@ -5,10 +5,11 @@
  * `trustplane:cxifClientId`, `trustplane:cxifClientSecret`, and `trustplane:cxifScope` when the
  * OAuth application's scope is not `<host>/urn:opc:resource:consumer::all`).
  *
- * To adopt a configuration that already exists, add the import option once, run `pulumi up`, then
- * remove it:
- *   new cxif.ScimConfiguration("subscribers", { ...same inputs as the live one... },
- *     { import: "0rqumbz2gqdybhr8" });   // the configuration id
+ * To take over a configuration that already exists, add the `adopt` input: `adopt: true` finds it
+ * by its target connection descriptor (and creates it where there is none), an id adopts exactly
+ * that one. What is declared here is then written. (The `import` resource option cannot work for a
+ * dynamic resource under the Pulumi engine: pulumi/pulumi#16175.)
+ *   new cxif.ScimConfiguration("subscribers", { ...inputs..., adopt: "0rqumbz2gqdybhr8" });   // the configuration id
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cxif } from "trustplane";

@@ -4,10 +4,11 @@
  * Credentials come from the stack config (`trustplane:czertainlyUrl`, `trustplane:czertainlyToken`,
  * or a client certificate: `trustplane:czertainlyClientCert` / `czertainlyClientKey`).
  *
- * To adopt a profile that already exists, add the import option once, run `pulumi up`, then remove
- * it. Core never answers the challenge password: declare it here, as it is set in Core.
- *   new czertainly.ScepProfile("devices", { ...same inputs as the live profile... },
- *     { import: "3f1c9a52-6d0e-4b7a-9c21-5e8d7f6a4b30" });   // the profile's uuid
+ * To take over a profile that already exists, add the `adopt` input: `adopt: true` finds it by
+ * name (and creates it where there is none), a uuid adopts exactly that one. What is declared here,
+ * the challenge password included, is then written. (The `import` resource option cannot work for
+ * a dynamic resource under the Pulumi engine: pulumi/pulumi#16175.)
+ *   new czertainly.ScepProfile("devices", { ...inputs..., adopt: "3f1c9a52-6d0e-4b7a-9c21-5e8d7f6a4b30" });   // the profile's uuid
  */
 import * as pulumi from "@pulumi/pulumi";
 import { czertainly } from "trustplane";

@@ -4,10 +4,10 @@
  *
  * Credentials come from the stack config (`trustplane:nevisidmUrl`, `trustplane:nevisidmToken`).
  *
- * To take over values that are already set, add the import option once, run `pulumi up`, then
- * remove it. The keys declared below are the ones imported:
- *   new nevisidm.ProfileProperties("alice-hr", { ...same inputs... },
- *     { import: "acme/p-alice" });   // <clientExtId>/<profileExtId>
+ * To take over values that are already set, add the `adopt` input (`true`, or the id
+ * `<clientExtId>/<profileExtId>`). The keys declared below are managed from then on. (The `import`
+ * resource option cannot work for a dynamic resource under the Pulumi engine: pulumi/pulumi#16175.)
+ *   new nevisidm.ProfileProperties("alice-hr", { ...inputs..., adopt: "acme/p-alice" });
  */
 import * as pulumi from "@pulumi/pulumi";
 import { nevisidm } from "trustplane";

@@ -4,9 +4,11 @@
  * Credentials come from the stack config (`trustplane:scmClientId`, `trustplane:scmClientSecret`,
  * `trustplane:scmTsgId`), so `dev` and `prod` differ only in Pulumi.<stack>.yaml.
  *
- * To adopt a profile that already exists, add the import option once, run `pulumi up`, then remove it:
- *   new scm.ScepProfile("portal", { ...same inputs as the live profile... },
- *     { import: "Mobile Users:::7e5c2b1a-0c1d-4b0e-9d6f-2f8f2c1e9a10" });   // or just the profile id
+ * To take over a profile that already exists, add the `adopt` input: `adopt: true` finds it by folder
+ * and name (and creates it where there is none), an import id adopts exactly that one. What is
+ * declared here is then written. (The `import` resource option cannot work for a dynamic resource
+ * under the Pulumi engine: pulumi/pulumi#16175.)
+ *   new scm.ScepProfile("portal", { ...inputs..., adopt: "Mobile Users:::7e5c2b1a-0c1d-4b0e-9d6f-2f8f2c1e9a10" });   // or just the profile id
  */
 import * as pulumi from "@pulumi/pulumi";
 import { scm } from "trustplane";

@@ -5,10 +5,12 @@
  * Credentials come from the stack config (`trustplane:vcfHost`, `trustplane:vcfUsername`,
  * `trustplane:vcfPassword`, and `trustplane:vcfCaBundle` for SDDC Manager's private CA).
  *
- * To adopt the provider that already exists, add the import option once, run `pulumi up`, then
- * remove it. SDDC Manager never answers the bind password or the client secret: declare them here.
- *   new vcf.IdentityProvider("adfs", { ...same inputs as the live provider... },
- *     { import: "8b0c2f7e-1d3a-4e5b-9c6d-7f8e9a0b1c2d" });   // GET /v1/identity-providers lists ids
+ * To take over the provider that already exists, add the `adopt` input: `adopt: true` finds it by
+ * name (and creates it where there is none), an id adopts exactly that one. SDDC Manager never
+ * answers the bind password or the client secret: declare them here and adopting writes them.
+ * (The `import` resource option cannot work for a dynamic resource under the Pulumi engine:
+ * pulumi/pulumi#16175.)
+ *   new vcf.IdentityProvider("adfs", { ...inputs..., adopt: "8b0c2f7e-1d3a-4e5b-9c6d-7f8e9a0b1c2d" });   // GET /v1/identity-providers lists ids
  */
 import * as pulumi from "@pulumi/pulumi";
 import { vcf } from "trustplane";

@@ -1,22 +1,22 @@
 /**
- * `npm run demo`, end to end: the identity-platform example's dev stack in process (so the state
- * file can be read after every step) and its prod stack at the same time through the CLI entry,
+ * `npm run demo`, end to end through the real Pulumi engine: the identity-platform example's dev
+ * stack in process (so the exported state can be read after every step) and its prod stack at the same time through the CLI entry,
  * against their own emulators. Asserts the plan, the outputs wired across vendors, the state after
  * each step, and that no secret of either stack's config shows up anywhere.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findCanaries, readState, requireDist } from "../helpers";
-import { demoCli, exampleDir, stackSecrets } from "./examples";
+import { findCanaries, requireDist } from "../helpers";
+import { demoCli, exampleDir, exportedResources, stackSecrets } from "./examples";
 
 const EXAMPLE = exampleDir("identity-platform");
 
 describe("the identity-platform demo", () => {
   // Two stacks of five resources through twelve host runs: minutes on a loaded two-core machine.
   it("runs dev and prod independently: plan, up, no-op preview, update, refresh with drift, destroy, and leaks no secret", { timeout: 400_000 }, async () => {
-    const { demo } = requireDist("./dist/provider/demo.js");
-    const secrets = [...stackSecrets("identity-platform", "dev"), ...stackSecrets("identity-platform", "prod")];
+    const { demo } = requireDist("./dist/tools/demo.js");
+    const secrets = [...(await stackSecrets("identity-platform", "dev")), ...(await stackSecrets("identity-platform", "prod"))];
     expect(secrets.length).toBeGreaterThanOrEqual(16);
 
     // prod through the CLI entry, as `npm run demo -- --stack prod` runs it, while dev runs here.
@@ -29,15 +29,19 @@ describe("the identity-platform demo", () => {
       example: "identity-platform",
       stack: "dev",
       out: (l: string) => lines.push(l),
-      onStep: (title: string, file: string) => {
-        // A first preview writes no state file.
-        states[title] = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : '{"resources": []}';
-        resourcesAfter[title] = JSON.parse(states[title]).resources.map((r: { type: string }) => r.type.replace(/^pulumi-nodejs:dynamic\//, "")).sort();
+      onStep: (title: string, exported: string) => {
+        states[title] = exported;
+        resourcesAfter[title] = exportedResources(exported).map((r: { type: string }) => r.type.replace(/^pulumi-nodejs:dynamic\//, "")).sort();
       },
     });
     const prodOut = await prod;
 
     expect(dev.ok, lines.join("\n")).toBe(true);
+    // The engine's own output, as `pulumi preview` and `pulumi up` print it.
+    expect(lines[0]).toMatch(/^Pulumi CLI v3\.\d+\.\d+; stack dev of examples\/identity-platform$/);
+    expect(lines).toContain("  Previewing update (dev):");
+    expect(lines).toContain("  Updating (dev):");
+    expect(lines).toContain("  Destroying (dev):");
     const [plan, up, again, update, refresh, destroy] = dev.steps;
     expect(dev.steps.map((s: { title: string }) => s.title.split(":")[0])).toEqual([
       "preview", "up", "preview again", "up after the config change", "refresh", "destroy",
@@ -61,7 +65,7 @@ describe("the identity-platform demo", () => {
     expect(up.outputs.datacenterIdentityProviderStatus).toBe("ACTIVE");
     expect(up.outputs.rolloutRecord).toEqual({ rollout_stack: "dev", gp_scep_profile: "gp-devices-dev", scim_href: "/connectionDescriptors/oci-iam-dev" });
     // The SCM profile carries what CZERTAINLY answered, not a copy.
-    const scm = JSON.parse(states[up.title]).resources.find((r: { type: string }) => r.type.endsWith("scm:ScepProfile"));
+    const scm = exportedResources(states[up.title]).find((r: { type: string }) => r.type.endsWith("scm:ScepProfile"));
     expect(scm.outputs.scepUrl).toBe(up.outputs.scepUrl);
     expect(scm.outputs.fingerprint).toBe(ca.fingerprint);
 
@@ -79,14 +83,14 @@ describe("the identity-platform demo", () => {
 
     expect(destroy.counts.delete).toBe(5);
     expect(resourcesAfter[destroy.title]).toEqual([]);
-    expect(readState(dev.stateFile).resources).toEqual([]);
+    expect(exportedResources(fs.readFileSync(dev.stateFile, "utf8"))).toEqual([]);
 
     // prod ran on its own emulators with its own names and state file.
     expect(prodOut).toContain("demo finished: every step succeeded (identity-platform, stack prod)");
     expect(prodOut).toContain('scimHref: "/connectionDescriptors/oci-iam-prod"');
     expect(prodOut).toContain('globalProtectDigest: "sha384"');
     expect(prodOut).not.toContain("oci-iam-dev");
-    expect(readState(path.join(EXAMPLE, ".trustplane", "demo-prod.json")).resources).toEqual([]);
+    expect(exportedResources(fs.readFileSync(path.join(EXAMPLE, ".trustplane", "demo-prod.json"), "utf8"))).toEqual([]);
 
     const texts: Record<string, string> = { "dev output": lines.join("\n"), "prod output": prodOut };
     for (const [title, text] of Object.entries(states)) texts[`dev state after ${title}`] = text;

@@ -51,7 +51,7 @@ function settle<T>(o: { apply(f: (v: T) => void): unknown }): Promise<T> {
 
 beforeAll(async () => {
   const pulumi = pulumiSdk();
-  const cfg = stackConfig("identity-platform", "dev");
+  const cfg = await stackConfig("identity-platform", "dev");
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(cfg).map(([k, v]) => [k, v.value])),
     Object.entries(cfg).filter(([, v]) => v.secret).map(([k]) => k),
