@@ -19,6 +19,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ApiError } from "./errors";
 
 /** The input's name, the same on every resource. */
 export const ADOPT_KEY = "adopt";
@@ -139,10 +140,22 @@ export async function createOrAdopt(adopt: unknown, steps: AdoptionSteps): Promi
     return taken;
   }
   const found = await steps.findByKey();
-  if (found === undefined) return steps.create();
-  const taken = await steps.take(found);
-  // Found by key a moment ago and gone now: deleted in between, so there is nothing to take over.
-  return taken ?? steps.create();
+  if (found !== undefined) {
+    const taken = await steps.take(found);
+    // Found by key a moment ago and gone now: deleted in between, so there is nothing to take over.
+    if (taken) return taken;
+  }
+  try {
+    return await steps.create();
+  } catch (e) {
+    // Made in between by someone else (another stack running the same program, say): the natural
+    // key now finds it, and `adopt: true` asked for exactly that.
+    if (!(e instanceof ApiError && e.status === 409)) throw e;
+    const made = await steps.findByKey().catch(() => undefined);
+    const taken = made === undefined ? undefined : await steps.take(made);
+    if (!taken) throw e;
+    return taken;
+  }
 }
 
 /** The hooks adoption goes through: the resource's own read, diff and update. */
