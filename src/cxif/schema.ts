@@ -115,6 +115,11 @@ export const argsSchema = liveSchema
   .extend({
     targetConnectionDescriptorHref: hrefInput.optional(),
     connection: connectionSchema,
+    /**
+     * Take over an existing configuration at create (local: never sent, never diffed). `true`:
+     * the configuration that targets this descriptor, else create one; a configuration-id: that
+     * configuration, which must exist.
+     */
     adopt: adoptField("target connection descriptor (one configuration per descriptor)", "the configuration-id"),
   })
   .superRefine((a, ctx) => {

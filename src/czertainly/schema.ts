@@ -229,6 +229,10 @@ export const argsSchema = z
      */
     forceDelete: z.boolean().default(false),
     connection: connectionSchema,
+    /**
+     * Take over an existing profile at create (local: never sent, never diffed). `true`: the
+     * profile with this name, else create one; a uuid: that profile, which must exist.
+     */
     adopt: adoptField("name (names are unique across Core)", "the profile's uuid"),
   })
   .superRefine((a, ctx) => {

@@ -81,6 +81,11 @@ export const argsSchema = z.strictObject({
       }
     }),
   connection: connectionSchema,
+  /**
+   * Take over the declared keys' current values at create (local: never sent, never diffed);
+   * from then on they are managed. `true`: this client's profile; `<clientExtId>/<profileExtId>`:
+   * that profile, which must exist and be the declared one.
+   */
   adopt: adoptField("client and profile (clientExtId, profileExtId)", "<clientExtId>/<profileExtId>"),
 });
 

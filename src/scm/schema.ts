@@ -140,6 +140,11 @@ export const argsSchema = z
     scepCaCert: certName("the SCEP server CA certificate").optional(),
     scepClientCert: certName("the SCEP client certificate").optional(),
     connection: connectionSchema,
+    /**
+     * Take over an existing profile at create (local: never sent, never diffed). `true`: the
+     * profile with this name in this container, else create one; an id (`<id>`, `folder:::<id>`,
+     * `:snippet::<id>`, `::device:<id>`): that profile, which must exist.
+     */
     adopt: adoptField("name in the same container (folder, snippet or device)", "the profile id, or folder:::id, :snippet::id, ::device:id"),
   })
   .superRefine((a, ctx) => exactlyOne(a, CONTAINERS, ctx, [], " (the container the profile lives in)"));

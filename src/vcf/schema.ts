@@ -114,6 +114,10 @@ export const argsSchema = z
     ldap: ldapSchema.optional(),
     oidc: oidcSchema.optional(),
     connection: connectionSchema,
+    /**
+     * Take over an existing identity provider at create (local: never sent, never diffed).
+     * `true`: the provider with this name, else add one; an id: that provider, which must exist.
+     */
     adopt: adoptField("name (names are unique in SDDC Manager)", "the identity provider's id"),
   })
   .superRefine((a, ctx) => {
