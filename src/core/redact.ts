@@ -44,43 +44,51 @@ const SHAPES: Array<[RegExp, string]> = [
 ];
 
 interface Compiled {
-  /** Every textual encoding of the secret, each character matched in any of its escaped forms. */
-  text: RegExp;
-  /** Base64 runs of the secret (and of its url-encoded form) that do not depend on alignment. */
+  /** The secret as each common encoder writes it, longest first: literal strings, so masking stays cheap however many secrets a run registers. */
+  forms: string[];
+  /** Base64 runs of the secret (raw, url-encoded or JSON-escaped) that do not depend on alignment. */
   base64: string[];
+  /** For a short secret: any of its forms standing whole. */
+  whole?: RegExp;
 }
-
-const hexCI = (n: number, width = 2) =>
-  n
-    .toString(16)
-    .padStart(width, "0")
-    .split("")
-    .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
-    .join("");
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
-const NAMED: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
-const JSON_SHORT: Record<string, string> = { '"': '"', "\\": "\\\\", "/": "/", "\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f" };
+const HTML_NAMED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+const html = (s: string, apos: string) => s.replace(/[&<>"']/g, (c) => (c === "'" ? apos : HTML_NAMED[c]));
+const htmlNumeric = (s: string, hex: boolean) =>
+  [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : hex ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.codePointAt(0)};`)).join("");
+const json = (s: string) => JSON.stringify(s).slice(1, -1);
+const jsonAscii = (s: string) => json(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
-/** One character of a secret in any of the encodings above (a regex source). */
-function charPattern(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const alts = new Set<string>([escapeRe(ch)]);
-  alts.add([...Buffer.from(ch, "utf8")].map((b) => `%${hexCI(b)}`).join(""));
-  if (ch === " ") alts.add("\\+");
-  alts.add(`&#0*${cp};`);
-  alts.add(`&#[xX]0*${hexCI(cp, 1)};`);
-  if (NAMED[ch]) alts.add(`&${NAMED[ch]};`);
-  alts.add(Array.from({ length: ch.length }, (_, i) => `\\\\+u${hexCI(ch.charCodeAt(i), 4)}`).join(""));
-  // A JSON escape, possibly escaped again (a JSON string quoted inside another JSON string).
-  if (ch === "\\") alts.add("\\\\+");
-  else if (JSON_SHORT[ch]) alts.add(`\\\\+${escapeRe(JSON_SHORT[ch])}`);
-  return `(?:${[...alts].join("|")})`;
-}
-
-function textPattern(secret: string): string {
-  return [...secret].map(charPattern).join("");
+/**
+ * The textual forms a vendor, a proxy or a WAF echoes a value in: raw; JSON-escaped once or twice
+ * (a JSON string quoted in another), with or without \u escapes; url-encoded (either hex case) and
+ * form-encoded; HTML-escaped with named or numeric entities, of the value or of its JSON form
+ * (a JSON body shown in an HTML page).
+ */
+function textForms(secret: string): string[] {
+  const j = json(secret);
+  const forms = new Set<string>([
+    secret,
+    j,
+    json(j),
+    jsonAscii(secret),
+    json(jsonAscii(secret)),
+    encodeURIComponent(secret),
+    lowerHex(encodeURIComponent(secret)),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    lowerHex(new URLSearchParams({ v: secret }).toString().slice(2)),
+    encodeURIComponent(j),
+    html(secret, "&#39;"),
+    html(secret, "&apos;"),
+    html(secret, "&#x27;"),
+    html(j, "&#39;"),
+    htmlNumeric(secret, false),
+    htmlNumeric(secret, true),
+  ]);
+  return [...forms].sort((a, b) => b.length - a.length);
 }
 
 /** The base64 characters of `bytes` that are the same whatever precedes them, at each of the three alignments. */
@@ -99,15 +107,21 @@ function base64Runs(bytes: Buffer): string[] {
   return [...runs];
 }
 
+/** What separates a value from its neighbours in the forms a request is echoed in (JSON, forms, HTML, headers). */
+const EDGE = `(?:^|(?<=[\\s"'\`=&?;,:()\\[\\]{}<>/]))`;
+const EDGE_END = `(?:$|(?=[\\s"'\`=&?;,:()\\[\\]{}<>/]))`;
+
 function compile(secret: string): Compiled {
   let c = compiled.get(secret);
   if (!c) {
+    const forms = textForms(secret);
     // A request is base64'd as it was sent: the secret raw, url-encoded (a form) or JSON-escaped (a body).
-    const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
-    c = {
-      text: new RegExp(textPattern(secret), "g"),
-      base64: [...forms].flatMap((f) => base64Runs(Buffer.from(f, "utf8"))).sort((a, b) => b.length - a.length),
-    };
+    const sent = new Set([secret, encodeURIComponent(secret), json(secret)]);
+    c = { forms, base64: [...sent].flatMap((f) => base64Runs(Buffer.from(f, "utf8"))).sort((a, b) => b.length - a.length) };
+    if (!maskable(secret)) {
+      const exact = [...forms, ...base64Exact(secret)].sort((a, b) => b.length - a.length).map(escapeRe);
+      c.whole = new RegExp(`${EDGE}(?:${exact.join("|")})${EDGE_END}`, "g");
+    }
     compiled.set(secret, c);
   }
   return c;
@@ -115,13 +129,17 @@ function compile(secret: string): Compiled {
 
 const maskable = (s: string) => s.length >= MASKABLE_LENGTH;
 
+function replaceAll(text: string, needle: string): string {
+  return text.includes(needle) ? text.split(needle).join(REDACTED) : text;
+}
+
 function maskLong(text: string): string {
   let out = text;
   // Longest first, so a secret that contains another is masked whole.
   for (const s of [...known].filter(maskable).sort((a, b) => b.length - a.length)) {
     const c = compile(s);
-    out = out.replace(c.text, REDACTED);
-    for (const run of c.base64) if (out.includes(run)) out = out.split(run).join(REDACTED);
+    for (const f of c.forms) out = replaceAll(out, f);
+    for (const run of c.base64) out = replaceAll(out, run);
   }
   return out;
 }
@@ -137,25 +155,21 @@ export function redact(text: string): string {
   return maskShapes(maskLong(text));
 }
 
-/** What separates a value from its neighbours in the forms a request is echoed in (JSON, forms, HTML, headers). */
-const EDGE = `(?:^|(?<=[\\s"'\`=&?;,:()\\[\\]{}<>/]))`;
-const EDGE_END = `(?:$|(?=[\\s"'\`=&?;,:()\\[\\]{}<>/]))`;
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 
 /**
  * Redacts text the package did not write: a vendor's message, an answer's body, a proxy's page.
- * On top of `redact`, a short secret is masked where it stands as a whole value in any encoding,
- * and a base64 run that decodes (at any alignment) to bytes holding a short secret is withheld.
+ * On top of `redact`, a short secret is masked where it stands as a whole value in any of its
+ * forms, and a base64 run that decodes (at any alignment) to bytes holding a short secret is
+ * withheld, since its encoding has no run of its own to look for.
  */
 export function redactQuoted(text: string): string {
   let out = maskLong(text);
-  const short = [...known].filter((s) => !maskable(s));
+  const short = [...known].filter((s) => !maskable(s)).sort((a, b) => b.length - a.length);
   if (short.length > 0) {
-    for (const s of short.sort((a, b) => b.length - a.length)) {
-      out = out.replace(new RegExp(`${EDGE}${textPattern(s)}${EDGE_END}`, "g"), REDACTED);
-      out = out.replace(new RegExp(`${EDGE}(?:${base64Exact(s).map(escapeRe).join("|")})${EDGE_END}`, "g"), REDACTED);
-    }
-    out = out.replace(BASE64_RUN, (run) => (short.some((s) => mayEncode(run, s)) ? REDACTED : run));
+    for (const s of short) out = out.replace(compile(s).whole!, REDACTED);
+    const needles = short.flatMap((s) => [...new Set([s, json(s), encodeURIComponent(s)])]).map((n) => Buffer.from(n, "utf8"));
+    out = out.replace(BASE64_RUN, (run) => (mayEncode(run, needles) ? REDACTED : run));
   }
   return maskShapes(out);
 }
@@ -167,9 +181,8 @@ function base64Exact(s: string): string[] {
   return [...new Set([std, std.replace(/=+$/, ""), url, url.replace(/=+$/, "")])];
 }
 
-/** Whether a base64 run, read from any of its four character offsets, decodes to bytes holding `secret` (raw, JSON- or url-encoded). */
-function mayEncode(run: string, secret: string): boolean {
-  const needles = [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])].map((n) => Buffer.from(n, "utf8"));
+/** Whether a base64 run, read from any of its four character offsets, decodes to bytes holding one of `needles`. */
+function mayEncode(run: string, needles: Buffer[]): boolean {
   const norm = run.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
   for (let shift = 0; shift < 4; shift++) {
     const bytes = Buffer.from(norm.slice(shift), "base64");
