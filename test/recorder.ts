@@ -33,6 +33,7 @@ export interface GoOptions {
   refresh?: boolean;
   env?: Record<string, string>;
   target?: string[];
+  continueOnError?: boolean;
 }
 
 export function backendOf(stateFile: string): string {
@@ -54,6 +55,7 @@ export async function runEngine(verb: string, o: GoOptions) {
     refresh: o.refresh,
     env: o.env,
     target: o.target,
+    continueOnError: o.continueOnError,
   });
   const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
   fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));

@@ -73,6 +73,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** `--target` URNs. */
   target?: string[];
+  /** `--continue-on-error` for up and destroy: after a failed step, the engine still starts the others. */
+  continueOnError?: boolean;
   /**
    * The work dir holds the project's own Pulumi.yaml and Pulumi.<stack>.yaml (an example): use
    * them as they are, and set only the given config keys on top of the stack file's.
@@ -326,9 +328,9 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   Object.assign(stack.workspace.envVars, extraEnv);
   try {
     if (verb === "preview") await stack.preview({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, diff: false });
-    else if (verb === "up") await stack.up({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh });
+    else if (verb === "up") await stack.up({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, continueOnError: o.continueOnError });
     else if (verb === "refresh") await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges });
-    else await stack.destroy({ ...common, refresh: o.refresh });
+    else await stack.destroy({ ...common, refresh: o.refresh, continueOnError: o.continueOnError });
   } catch (err) {
     ok = false;
     const text = stripAnsi(String((err as Error).message ?? err));

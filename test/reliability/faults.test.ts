@@ -2,7 +2,7 @@
  * Fault matrix and secret canary, the same for all five resources (issue 8).
  *
  * Per vendor: 40 resources taken through up (create), refresh (read), up (update), refresh, up
- * (update, some dropped: delete), destroy, all through the real dynamic-provider host, while the emulator
+ * (update, some dropped: delete), destroy, all through the real Pulumi engine, while the emulator
  * answers a seeded 20 % of the requests with a fault (429 + Retry-After, 502/503/504, a reset
  * before or after processing, an answer slower than the client's timeout, a token that expires,
  * a malformed body, a 409). Two create POSTs are additionally processed and then cut off, so the
@@ -14,7 +14,7 @@
  * 0 orphaned. From the emulator's request log: each create POST with an unknown outcome is
  * followed by a lookup, and a POST for the same name is never sent again without one.
  * Every secret input is a unique canary, and none shows up in a state file, a `__provider`,
- * what the driver printed, what the host logged, or an error.
+ * what the engine printed, its diagnostics (the host's log lines), or an error.
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,9 @@ describe.each(VENDORS.map((v) => [v.name, v] as const))("%s under seeded faults 
         config: v.config(e),
         passphrase: "reliability-passphrase",
         out: rec.out,
+        // The engine stops starting new steps after the first failure; under a 20 % fault rate
+        // that would leave most of the 40 untried each run. Every resource is to be exercised.
+        continueOnError: true,
       });
       runs.push(`${verb}:${((Date.now() - started) / 1000).toFixed(1)}s`);
       if (verb === "refresh") {
@@ -111,7 +114,7 @@ describe.each(VENDORS.map((v) => [v.name, v] as const))("%s under seeded faults 
       // Real 404s on read: a refresh drops what is gone (unless its read failed under faults).
       const gone = removeTwo();
       const refreshed = await go("refresh", all, 1);
-      expect(refreshed.steps.filter((s: any) => s.op === "read-gone").every((s: any) => gone.includes(s.name))).toBe(true);
+      expect(refreshed.steps.filter((s: any) => s.gone).every((s: any) => gone.includes(s.name))).toBe(true);
       // Drop those two (a delete of one still in the state meets a real 404) and the last six.
       const keep = all.filter((i) => !gone.includes(`r${i}`) && i < R - 6);
       await go("up", keep, 2);
