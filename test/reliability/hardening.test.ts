@@ -254,6 +254,29 @@ describe("TRUSTPLANE_TIMEOUT_MS", () => {
   });
 });
 
+describe("TRUSTPLANE_TIMEOUT_MS, per attempt", () => {
+  it("gives an attempt the transport retries its own budget: a 503 after 700 ms, then a body that takes 600 ms, arrives", async () => {
+    let n = 0;
+    const server = http.createServer((_req, res) => {
+      if (++n === 1) return void setTimeout(() => res.writeHead(503).end("busy"), 700);
+      res.writeHead(200, { "content-type": "application/json" });
+      const body = '{"a":"xxxxx"}';
+      let i = 0;
+      const t = setInterval(() => (i < body.length ? res.write(body[i++]) : (clearInterval(t), res.end())), 45);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { send } = await import("../../src/core/transport");
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+      const r = await send("T", { method: "GET", url }, {}, { maxRetries: 2, minBackoffMs: 1, maxBackoffMs: 2, timeoutMs: 1000 });
+      expect(r.status).toBe(200);
+      expect(n).toBe(2);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 /* ---------------------------------- 3. userinfo in endpoint URLs ---------------------------------- */
 
 const ENDPOINTS: Record<Vendor["name"], { input: string; config: string }[]> = {

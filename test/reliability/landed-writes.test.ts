@@ -6,7 +6,8 @@
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pulumiSdk, readState, stackFixture, driver } from "../helpers";
+import { pulumiSdk, readState, stackFixture } from "../helpers";
+import { runEngine } from "../recorder";
 import { Canaries, resourceClass, useEnv, VENDORS, type Vendor } from "./vendors";
 
 useEnv({ TRUSTPLANE_MIN_BACKOFF_MS: "2", TRUSTPLANE_MAX_BACKOFF_MS: "10" });
@@ -17,7 +18,7 @@ describe.each(VENDORS.map((v) => [v.name, v] as const))("%s", (_name, v: Vendor)
     const e = await v.start(canaries);
     const fx = stackFixture();
     const run = (verb: "up" | "destroy") =>
-      driver().run(verb, {
+      runEngine(verb, {
         projectDir: fx.dir, project: "landed", stack: v.name, stateFile: fx.stateFile, config: v.config(e), passphrase: "p", out: () => undefined,
         program: () => {
           const Res = resourceClass(v);

@@ -51,7 +51,7 @@ describe.each(vendors.map((v) => [v.name, v] as const))("%s: replaces under faul
       // A replaced object kept for deletion may already be gone: its delete was processed but the
       // answer lost to a fault. That is no loss (the next delete meets a 404, which is done); a
       // live resource of the stack missing from the API would be.
-      const live = state().filter((r) => !r.pendingDelete).map((r) => r.id);
+      const live = state().filter((r) => !r.delete).map((r) => r.id);
       return {
         lost: live.filter((id) => !ids.has(id)),
         orphaned: objs.filter((o) => !st.includes(o.id)).map((o) => o.key),
@@ -62,6 +62,8 @@ describe.each(vendors.map((v) => [v.name, v] as const))("%s: replaces under faul
       const r = await rec.go("up", {
         projectDir: fx.dir, program: program(replaced), project: "replace-faults", stack: v.name,
         stateFile: fx.stateFile, config: v.config(e), passphrase: "reliability-passphrase", out: rec.out,
+        // Every replacement is tried each run, not only those before the first failure.
+        continueOnError: true,
       });
       expect(consistency()).toEqual({ lost: [], orphaned: [], duplicated: [] });
       return r;
@@ -76,7 +78,7 @@ describe.each(vendors.map((v) => [v.name, v] as const))("%s: replaces under faul
       e.emu.inject({ kind: "409", method: "DELETE", times: 3 });
       const faulted = await up(true);
       expect(faulted.steps.some((s: any) => s.op === "replace" && !s.error)).toBe(true);
-      const pendingAfterFaults = state().filter((r) => r.pendingDelete).length;
+      const pendingAfterFaults = state().filter((r) => r.delete).length;
       expect(pendingAfterFaults).toBeGreaterThan(0);
 
       e.emu.chaos(undefined);
@@ -86,7 +88,7 @@ describe.each(vendors.map((v) => [v.name, v] as const))("%s: replaces under faul
       const live = v.objects(e);
       expect(live).toHaveLength(R);
       expect(live.some((o) => before.has(o.id))).toBe(false);
-      expect(state().some((r) => r.pendingDelete)).toBe(false);
+      expect(state().some((r) => r.delete)).toBe(false);
       expect(state().map((r) => r.id).sort()).toEqual(live.map((o) => o.id).sort());
       // The replacements carry the new identity.
       const replacedKey = v.name === "scm" ? /^Reliability Moved\// : /-renamed$/;
@@ -95,6 +97,8 @@ describe.each(vendors.map((v) => [v.name, v] as const))("%s: replaces under faul
       await rec.go("destroy", {
         projectDir: fx.dir, program: program(true), project: "replace-faults", stack: v.name,
         stateFile: fx.stateFile, config: v.config(e), passphrase: "reliability-passphrase", out: rec.out,
+        // Every replacement is tried each run, not only those before the first failure.
+        continueOnError: true,
       });
       expect(v.objects(e)).toEqual([]);
       expect(state()).toEqual([]);
