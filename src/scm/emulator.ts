@@ -134,6 +134,15 @@ export function validateProfile(b: unknown): string[] {
   return problems;
 }
 
+function isContentType(req: EmuRequest, type: string): boolean {
+  return String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase() === type;
+}
+
+/** The seed's "E003 Input Format Mismatch: input-format=json" for a body that is not declared JSON. */
+function formatMismatch(req: EmuRequest): EmuResponse {
+  return err(400, "E003", "Input Format Mismatch: input-format=json", { "content-type": String(req.headers["content-type"] ?? "(none)") });
+}
+
 function containerKey(o: Record<string, unknown>): string {
   for (const k of ["folder", "snippet", "device"]) if (o[k] !== undefined) return `${k}:${o[k]}`;
   return "";
@@ -166,6 +175,8 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
   const route = (req: EmuRequest, emu: Emulator): EmuResponse => {
     if (req.path === TOKEN_PATH) {
       if (req.method !== "POST") return err(405, "E012", "Method Not Supported");
+      // The auth service's document takes the token request as a form only.
+      if (!isContentType(req, "application/x-www-form-urlencoded")) return { status: 400, body: { error: "invalid_request", error_description: "content type must be application/x-www-form-urlencoded" } };
       // Palo Alto's own clients send the id and secret unencoded (Go SDK `SetBasicAuth`, `curl -u`);
       // whether the service would also accept a form-encoded `%40` is not documented, so it is refused.
       const cred = basicOf(req.headers, "as-is");
@@ -191,6 +202,7 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
       if (req.method === "GET") return list(req);
       if (req.method === "POST") {
         if (req.body === undefined) return err(400, "E003", "Missing Body");
+        if (!isContentType(req, "application/json")) return formatMismatch(req);
         const problems = validateProfile(req.body);
         if (problems.length) return err(400, "E003", "Invalid Object", { errors: problems });
         const b = req.body as Record<string, unknown>;
@@ -207,6 +219,7 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
       case "PUT": {
         if (!existing) return err(404, "E005", "Object Not Present");
         if (req.body === undefined) return err(400, "E003", "Missing Body");
+        if (!isContentType(req, "application/json")) return formatMismatch(req);
         const problems = validateProfile(req.body);
         if (problems.length) return err(400, "E003", "Invalid Object", { errors: problems });
         const b = req.body as Record<string, unknown>;

@@ -235,6 +235,18 @@ export function validateSpec(b: unknown, types: Record<string, { ldap: boolean; 
   return out;
 }
 
+/** The seed's request body is "IdentityProviderSpec of type(s) application/json". */
+function isJson(req: EmuRequest): boolean {
+  return String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase() === "application/json";
+}
+
+/** 415 in the VCF error model, as Spring answers another media type [inferred: the seed lists no 415]. */
+function unsupportedMediaType(req: EmuRequest): EmuResponse {
+  return err(415, "UNSUPPORTED_MEDIA_TYPE", `Content type '${String(req.headers["content-type"] ?? "(none)")}' is not supported`, {
+    remediationMessage: "Send the IdentityProviderSpec as application/json",
+  });
+}
+
 function invalid(problems: Problem[]): EmuResponse {
   return err(400, "IDENTITY_PROVIDER_SPEC_INVALID", "Identity provider specification is invalid", {
     remediationMessage: "Correct the listed fields and retry",
@@ -418,6 +430,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
     if (req.path === "/v1/identity-providers") {
       if (req.method === "GET") return { status: 200, body: { elements: [...state.idps.values()].map(present) } };
       if (req.method !== "POST") return err(405, "METHOD_NOT_ALLOWED", `${req.method} is not supported on /v1/identity-providers`);
+      if (!isJson(req)) return unsupportedMediaType(req);
       const b = req.body as Record<string, unknown>;
       if (b && b.type === "Embedded")
         return err(400, "IDENTITY_PROVIDER_EMBEDDED_NOT_ALLOWED", "The embedded identity provider is built in and cannot be added", {
@@ -440,6 +453,7 @@ export async function startVcfEmulator(opts: VcfEmulatorOptions = {}): Promise<V
         return { status: 200, body: present(existing) };
       case "PATCH": {
         if (existing.type === "Embedded") return embeddedRefusal("updated through the external identity provider API");
+        if (!isJson(req)) return unsupportedMediaType(req);
         const b = req.body as Record<string, unknown>;
         // The seed marks name, type, ldap and oidc Required in the PATCH body, as in the POST one:
         // a PATCH without the blocks its type needs is refused like an add without them.

@@ -195,6 +195,21 @@ describe("scm.ScepProfile against the SCM API", () => {
     expect(res.status).toBe(401);
   });
 
+  it("the emulator, like the SCM API, refuses a profile body that is not declared JSON (E003 Input Format Mismatch)", async () => {
+    const form = new URLSearchParams({ grant_type: "client_credentials", scope: `tsg_id:${scm.tsgId}` }).toString();
+    const auth = `Basic ${Buffer.from(`${scm.clientId}:${scm.clientSecret}`).toString("base64")}`;
+    const asJson = await fetch(scm.tokenUrl, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "client_credentials" }) });
+    expect(asJson.status).toBe(400);
+    const t = await fetch(scm.tokenUrl, { method: "POST", headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" }, body: form });
+    const token = ((await t.json()) as { access_token: string }).access_token;
+    const inputs = await checked();
+    const { toWire } = await import("../../src/scm/schema");
+    const res = await fetch(`${scm.apiUrl}/scep-profiles`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: JSON.stringify(toWire(inputs as any)) });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain("Input Format Mismatch");
+    expect(scm.state.profiles.size).toBe(0);
+  });
+
   it("says which setting is missing and how to set it", async () => {
     const inputs = await checked({ connection: { ...connection, clientId: "" } });
     const saved = process.env.SCM_CLIENT_ID;

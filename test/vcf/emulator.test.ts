@@ -191,6 +191,12 @@ describe("VCF emulator: identity providers", () => {
     expect(vcf.state.idps.get(made.id)!.name).toBe("corp-adfs");
   });
 
+  it("refuses a spec that is not sent as application/json (415)", async () => {
+    const r = await fetch(vcf.url + "/v1/identity-providers", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: JSON.stringify(adfsSpec()) });
+    expect(r.status).toBe(415);
+    expect(vcf.state.idps.size).toBe(1); // the Embedded IdP only
+  });
+
   it("refuses a key IdentityProviderSpec does not define", async () => {
     const r = await call("POST", "/v1/identity-providers", { ...adfsSpec(), __provider: "exports.handler = ..." });
     expect(r.status).toBe(400);
