@@ -28,6 +28,24 @@ export function withoutEngineKeys<T extends Record<string, unknown>>(props: T): 
 
 type Props = Record<string, any>;
 
+/**
+ * A create or update that made the object and then failed throws with `id` and `properties`,
+ * which the host sends as ErrorResourceInitFailed so the engine records the object. The host
+ * packs those properties as they are (`grpcResponseFromError` in the SDK's
+ * cmd/dynamic-provider/index.ts); unlike a success it does not add `__provider` back. Without it
+ * the state entry has no provider text, and the next delete of it fails in the host with "code
+ * must be a string, not undefined" (seen through the real engine: a replacement whose enable
+ * failed could not be deleted). So the provider text the host passed is put back here.
+ */
+function keepProvider(props: Props) {
+  return (err: any): never => {
+    if (err && typeof err === "object" && err.id && err.properties && typeof err.properties === "object") {
+      for (const [k, v] of Object.entries(props ?? {})) if (isEngineKey(k) && !(k in err.properties)) err.properties = { ...err.properties, [k]: v };
+    }
+    throw err;
+  };
+}
+
 /** The hooks every trustplane resource implements, as the dynamic-provider host calls them. */
 export interface ResourceHooks {
   check(olds: Props, news: Props): Promise<any>;
@@ -45,9 +63,9 @@ export function engineFacing<H extends ResourceHooks>(hooks: H): H {
     ...hooks,
     check: (olds: Props, news: Props) => hooks.check(w(olds), w(news)),
     diff: (id: string, olds: Props, news: Props) => hooks.diff(id, w(olds), w(news)),
-    create: (inputs: Props) => hooks.create(w(inputs)),
+    create: (inputs: Props) => hooks.create(w(inputs)).catch(keepProvider(inputs)),
     read: (id: string, props: Props) => hooks.read(id, w(props)),
-    update: (id: string, olds: Props, news: Props) => hooks.update(id, w(olds), w(news)),
+    update: (id: string, olds: Props, news: Props) => hooks.update(id, w(olds), w(news)).catch(keepProvider(news)),
     delete: (id: string, props: Props) => hooks.delete(id, w(props)),
   };
 }
