@@ -15,10 +15,6 @@ export function trustplane(): any {
   return requireDist("trustplane");
 }
 
-export function driver(): typeof import("../provider/driver") {
-  return requireDist("./dist/provider/driver.js");
-}
-
 export function pulumiSdk(): any {
   return requireDist("@pulumi/pulumi");
 }

@@ -7,10 +7,10 @@
  * token per credential.
  */
 import { describe, expect, it } from "vitest";
-import type * as Bench from "../../provider/bench";
+import type * as Bench from "../../tools/bench";
 import { requireDist } from "../helpers";
 
-const bench: typeof Bench = requireDist("./dist/provider/bench.js");
+const bench: typeof Bench = requireDist("./dist/tools/bench.js");
 
 describe("the benchmark, a small run at 0 ms", () => {
   for (const target of bench.TARGETS) {

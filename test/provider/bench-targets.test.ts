@@ -3,7 +3,7 @@
  * what misses by how much (a ratio of 1.1528 is a miss, though two decimals would print 1.15).
  */
 import { describe, expect, it } from "vitest";
-import { targetSummary, type BenchRow } from "../../provider/bench";
+import { targetSummary, type BenchRow } from "../../tools/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1, ceilingRatioP50 = 1.05) => ({ hostP50: 0, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, ceilingP50: 0, ceilingRatioP50, roundTrips, minimum });
 const row = (resource: string, latencyMs: number, r: Partial<BenchRow> = {}, ratios = [1.1, 1.1, 1.1, 1.1]): BenchRow => ({

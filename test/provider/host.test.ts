@@ -1,12 +1,12 @@
 /**
- * The driver's client for the dynamic-provider host: a call the host never answers fails at its
+ * The thin client for the dynamic-provider host (tools/host.ts): a call the host never answers fails at its
  * deadline with an error that names the call, and the host process never outlives `stop()`.
  */
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { requireDist, ROOT } from "../helpers";
 
-const { ProviderHost, HostDeadlineError, deadlinesFromEnv, DEFAULT_DEADLINES } = requireDist("./dist/provider/host.js") as typeof import("../../provider/host");
+const { ProviderHost, HostDeadlineError, deadlinesFromEnv, DEFAULT_DEADLINES } = requireDist("./dist/tools/host.js") as typeof import("../../tools/host");
 
 /** A provider whose create never settles and whose read answers at once. */
 const STUCK = `exports.handler = () => ({

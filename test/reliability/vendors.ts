@@ -272,7 +272,7 @@ export function useEnv(env: Record<string, string>): void {
 export function useHost(): { host: any } {
   const h: { host: any } = { host: undefined };
   beforeAll(async () => {
-    const { ProviderHost } = requireDist("./dist/provider/host.js");
+    const { ProviderHost } = requireDist("./dist/tools/host.js");
     h.host = await ProviderHost.start({ cwd: tmpDir("trustplane-rel-host-"), project: "reliability" });
     await h.host.configure({});
   }, 60_000);

@@ -283,7 +283,7 @@ export function ceilingProvider(length: number): string {
  * `trustplane/provider` and the vendor's modules load: no Pulumi SDK.
  */
 async function inProcessHooks(target: BenchTarget, env: BenchEnv) {
-  const provider: typeof import("./index") = require("./index");
+  const provider: typeof import("../provider/index") = require("../provider/index");
   await provider.configure({ config: { get: (k: string) => env.config[k] } } as never);
   return provider.hooks(target.type);
 }

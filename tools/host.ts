@@ -1,8 +1,12 @@
 /**
- * A client for the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), speaking
- * the same gRPC `ResourceProvider` protocol the Pulumi engine speaks to it. The host is spawned
- * in the program's directory, as the engine does, so the serialized `__provider` closures
- * resolve `require("trustplane/provider")` from there.
+ * A thin client for the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`),
+ * speaking the gRPC `ResourceProvider` protocol the Pulumi engine speaks to it, one call at a
+ * time. It is kept only where the real engine cannot serve: the benchmark (which times single
+ * hooks against a bare HTTP floor) and tests that call one hook at a time with inputs no program
+ * could produce (the generated bad inputs, TLS and hostile answers). It is never the proof that
+ * a lifecycle works: that is tools/engine.ts, the real engine. The host is spawned in the
+ * program's directory, as the engine does, so the serialized `__provider` closures resolve
+ * `require("trustplane/provider")` from there.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-// The host's own protocol stubs and gRPC library, resolved through @pulumi/pulumi so the driver
+// The host's own protocol stubs and gRPC library, resolved through @pulumi/pulumi so this client
 // speaks exactly the protocol version the installed SDK ships.
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
@@ -48,7 +52,7 @@ export interface HostOptions {
   /** Working directory of the host: the Pulumi program's directory. */
   cwd: string;
   project: string;
-  /** Lines the host prints to stderr (its own error logging), for the driver's log. */
+  /** Lines the host prints to stderr (its own error logging). */
   onLog?: (line: string) => void;
   /** Per-call deadlines in milliseconds; defaults from `deadlinesFromEnv()`. */
   deadlines?: Partial<Deadlines>;
@@ -128,7 +132,7 @@ function track(child: ChildProcess): void {
   child.once("exit", () => liveHosts.delete(child));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    // A test that timed out, or a driver that threw past its `finally`, must not leave hosts behind.
+    // A test that timed out, or a caller that threw past its `finally`, must not leave hosts behind.
     process.once("exit", () => {
       for (const c of liveHosts) c.kill("SIGKILL");
     });
