@@ -47,7 +47,8 @@ export interface CallOptions {
   idempotent?: boolean;
   /**
    * Whether a 2xx whose body is not JSON is worth asking again (default: yes, for a call that may
-   * be repeated). A token endpoint answering a login page will answer it again: no.
+   * be repeated). With false, only a body declared as JSON (cut short by a proxy, say) is asked
+   * for again: a token endpoint answering a login page (text/html) will answer it again.
    */
   retryUnreadable?: boolean;
 }
@@ -139,7 +140,8 @@ export class JsonApi {
       }
       if (parseFailed) {
         // A 2xx whose body cannot be read: a proxy cut it, or the server broke mid-answer.
-        if ((naturallyIdempotent || ownRetry) && o.retryUnreadable !== false && attempt <= retry.maxRetries) {
+        const declaredJson = /json/i.test(header(res, "content-type") ?? "");
+        if ((naturallyIdempotent || ownRetry) && (o.retryUnreadable !== false || declaredJson) && attempt <= retry.maxRetries) {
           await sleep(backoffMs(attempt, undefined, retry));
           continue;
         }

@@ -541,6 +541,20 @@ describe.each([vendor("scm"), vendor("cxif")].map((v) => [v.name, v] as const))(
     expect(tokenCalls() - before).toBe(1);
     expect(v.objects(e)).toEqual([]);
   });
+
+  it("a token answer declared JSON but cut short is asked for again (a proxy's fault, not the URL's)", async () => {
+    let cut = false;
+    ctl.answer = (req) => {
+      if (!/token/i.test(req.path) || cut) return undefined;
+      cut = true;
+      return { status: 200, raw: true, headers: { "content-type": "application/json" }, body: '{"access_token": ' };
+    };
+    const before = tokenCalls();
+    const made = await HOOKS[v.name].create(await checked(v, withConnection(v, e, v.args(e, 3, 0, (s) => s, canaries))));
+    ctl.answer = undefined;
+    expect(tokenCalls() - before).toBe(2);
+    await HOOKS[v.name].delete(made.id, made.outs);
+  });
 });
 
 /* ---------------------------------- 7. prototype keys ---------------------------------- */
