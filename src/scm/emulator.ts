@@ -53,6 +53,7 @@ export interface ScmEmulator {
 }
 
 const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The properties of the document's `scep-profiles` schema (`id` read-only). The document does not
  * say `additionalProperties: false`; that the API refuses other keys as an invalid object rather
@@ -212,6 +213,8 @@ export async function startScmEmulator(opts: ScmEmulatorOptions = {}): Promise<S
       return err(405, "E012", "Method Not Supported");
     }
     const id = decodeURIComponent(rest.slice(1));
+    // The document's path parameter is `format: uuid`, with 400 among the answers.
+    if (!UUID_RE.test(id)) return err(400, "E003", "Invalid Path Parameter: id must be a UUID", { id });
     const existing = state.profiles.get(id);
     switch (req.method) {
       case "GET":

@@ -210,6 +210,13 @@ describe("scm.ScepProfile against the SCM API", () => {
     expect(scm.state.profiles.size).toBe(0);
   });
 
+  it("an id that is not a UUID is a 400 from the API (the document's id is format uuid), not a profile that is gone", async () => {
+    const err = await hooks.read("not-a-uuid", { connection }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(400);
+    expect(err.message).toContain("Invalid Path Parameter");
+  });
+
   it("says which setting is missing and how to set it", async () => {
     const inputs = await checked({ connection: { ...connection, clientId: "" } });
     const saved = process.env.SCM_CLIENT_ID;
