@@ -17,7 +17,7 @@ import { CachedBearer, StaticBearer, type Authenticator, type Token } from "../c
 import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
-import type { TlsSettings } from "../core/transport";
+import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCzertainlyError, VENDOR } from "./errors";
 import {
   certificateSchema,
@@ -47,6 +47,12 @@ export const SETTINGS = {
     input: "insecureSkipTlsVerify",
     config: "trustplane:czertainlyInsecureSkipTlsVerify",
     env: ["CZERTAINLY_INSECURE_SKIP_TLS_VERIFY"],
+  },
+  /** For the OAuth2 provider's token URL only (another host): Core's setting does not reach it. */
+  tokenInsecureSkipTlsVerify: {
+    input: "tokenInsecureSkipTlsVerify",
+    config: "trustplane:czertainlyTokenInsecureSkipTlsVerify",
+    env: ["CZERTAINLY_TOKEN_INSECURE_SKIP_TLS_VERIFY"],
   },
 } satisfies Record<string, SettingSpec>;
 
@@ -190,7 +196,7 @@ export class CzertainlyClient {
       `/v1/authorities/${seg(authorityUuid)}/raProfiles/${seg(raProfileUuid)}/protocols/scep/activate/${seg(scepProfileUuid)}`,
       { body: { issueCertificateAttributes }, idempotent: true },
     );
-    return r.body;
+    return r.body && { ...r.body, url: this.publicScepUrl(r.body.url) };
   }
 
   async deactivateScepOnRaProfile(authorityUuid: string, raProfileUuid: string): Promise<void> {
@@ -201,7 +207,7 @@ export class CzertainlyClient {
 
   async raProfileScep(authorityUuid: string, raProfileUuid: string): Promise<RaProfileScepDetail> {
     const r = await this.api.call<RaProfileScepDetail>("GET", `/v1/authorities/${seg(authorityUuid)}/raProfiles/${seg(raProfileUuid)}/protocols/scep`);
-    return r.body;
+    return r.body && { ...r.body, url: this.publicScepUrl(r.body.url) };
   }
 }
 
@@ -258,7 +264,8 @@ export function czertainlyClient(connection: Record<string, unknown> | undefined
         ...c,
         // RFC 6749 §2.3.1 encoding: Core does not prescribe the provider; Keycloak, Entra ID and Okta decode it [inferred].
         basicEncoding: "form-urlencoded",
-        tls,
+        // Core's insecureSkipTlsVerify holds for Core's origin: the client secret goes to a verified provider unless its own setting says otherwise.
+        tls: tlsForEndpoint(tls, s.url!, c.tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true),
         // Keycloak's default access token lifespan, when the answer states none [unverified].
         defaultExpiresIn: 300,
         toError: toCzertainlyError,
