@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { adoptField, comparedKeys } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
+import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const uuid = (what: string) =>
@@ -180,6 +180,7 @@ export const connectionSchema = z
      */
     clientCertHeader: z.string().optional(),
     ...tlsConnectionShape,
+    ...tokenTlsConnectionShape,
   })
   .optional();
 
