@@ -453,7 +453,13 @@ describe("redaction", () => {
 
 /* ---------------------------------- 5. TLS relaxed for one origin only ---------------------------------- */
 
-describe.each([vendor("scm"), vendor("cxif")].map((v) => [v.name, v] as const))("%s: insecureSkipTlsVerify", (_n, v: Vendor) => {
+/** The connection of `v` against emulator `e`, its token fetched from `tokenUrl` (CZERTAINLY by its OAuth2 client, not a static token). */
+function viaTokenUrl(v: Vendor, e: any, tokenUrl: string, extra: Record<string, unknown>): Record<string, unknown> {
+  const conn = v.name === "czertainly" ? { url: e.url, tokenUrl, clientId: e.clientId, clientSecret: e.clientSecret } : { ...v.connection(e), tokenUrl };
+  return { ...conn, ...extra };
+}
+
+describe.each([vendor("scm"), vendor("cxif"), vendor("czertainly")].map((v) => [v.name, v] as const))("%s: insecureSkipTlsVerify", (_n, v: Vendor) => {
   const dir = tmpDir("trustplane-hardening-tls-");
   let cert: { cert: string; key: string };
   beforeAll(() => {
@@ -468,8 +474,11 @@ describe.each([vendor("scm"), vendor("cxif")].map((v) => [v.name, v] as const))(
     const issuer = await v.start(canaries, { tls: cert });
     try {
       const tokenRequests = () => issuer.emu.requests.filter((r: any) => /token/i.test(r.path)).length;
-      const args = (extra: Record<string, unknown>) => withConnection(v, api, v.args(api, 0, 0, (s) => s, canaries), { tokenUrl: issuer.tokenUrl, insecureSkipTlsVerify: true, ...extra });
-      const err = await failure(HOOKS[v.name].create(await checked(v, args({}))));
+      const args = (i: number, tokenUrl: string, extra: Record<string, unknown>) => ({
+        ...v.args(api, i, 0, (s) => s, canaries),
+        connection: viaTokenUrl(v, api, tokenUrl, { insecureSkipTlsVerify: true, ...extra }),
+      });
+      const err = await failure(HOOKS[v.name].create(await checked(v, args(0, issuer.tokenUrl, {}))));
       expect(err.message).toMatch(/certificate|CERT|self-signed|SELF_SIGNED/i);
       // The untrusted server got no request, so no client credentials.
       expect(tokenRequests()).toBe(0);
@@ -477,12 +486,12 @@ describe.each([vendor("scm"), vendor("cxif")].map((v) => [v.name, v] as const))(
 
       // Named for it, the token endpoint is relaxed too (this issuer does not know the client: refused, but reached).
       tokenCache.clear();
-      await failure(HOOKS[v.name].create(await checked(v, args({ tokenInsecureSkipTlsVerify: true }))));
+      await failure(HOOKS[v.name].create(await checked(v, args(0, issuer.tokenUrl, { tokenInsecureSkipTlsVerify: true }))));
       expect(tokenRequests()).toBeGreaterThan(0);
 
       // The API's own origin (its token endpoint there) is relaxed by the API's setting.
       tokenCache.clear();
-      const made = await HOOKS[v.name].create(await checked(v, withConnection(v, api, v.args(api, 1, 0, (s) => s, canaries), { insecureSkipTlsVerify: true })));
+      const made = await HOOKS[v.name].create(await checked(v, args(1, api.tokenUrl, {})));
       expect(v.objects(api).map((o) => o.id)).toContain(made.id);
     } finally {
       await api.stop();
