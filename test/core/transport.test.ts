@@ -121,7 +121,7 @@ describe("transport under faults", () => {
       expect(err?.message).toMatch(/503/);
       // The lookup failed, not the create: no conflict hint misreads it.
       expect(err?.message).not.toMatch(/already exists|pick another name/);
-      expect(err?.message).toMatch(/may exist: run `pulumi up` again once the API answers; if the create then reports a name conflict, import/);
+      expect(err?.message).toMatch(/may exist: run `pulumi up` again once the API answers; if the create then reports a name conflict, adopt the existing object with the input `adopt: true`/);
       expect(scm.emu.count({ method: "POST", path: API })).toBe(1);
       expect(scm.state.profiles.size).toBe(1);
     } finally {

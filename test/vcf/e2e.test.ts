@@ -219,7 +219,7 @@ describe("vcf.IdentityProvider through the real Pulumi engine", { timeout: 180_0
     expect(posts()).toBe(before);
     // What the program declares is written, its write-only secrets included, so none stays unverified.
     expect(emu.state.idps.get(created.id).ldap.sourceDetails.usersBaseDn).toBe("OU=Staff,DC=corp,DC=example,DC=com");
-    expect(emu.state.idps.get(created.id).ldap.password).toBe(ldapPassword);
+    expect(emu.state.idps.get(created.id).secrets).toEqual({ ldapPassword, oidcClientSecret: clientSecret });
     expect((await go("preview", { ...o, expectNoChanges: true })).errors).toEqual([]);
     await go("destroy", o);
     expect(emu.state.idps.has(created.id)).toBe(false);
