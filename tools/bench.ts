@@ -480,12 +480,17 @@ function round(n: number, decimals = 2): number {
 const profileOf = (i: number) => `bench-p${i}`;
 
 /** Logs in the way a vendor's token endpoint wants (client credentials, form-encoded). */
-async function clientCredentials(tokenUrl: string, clientId: string, clientSecret: string, scope: string): Promise<string> {
+/**
+ * The bare client's token request. `basic` is how the vendor's own clients put the credentials in
+ * HTTP Basic: RFC 6749 form-encodes them first; Palo Alto's clients send them as they are.
+ */
+async function clientCredentials(tokenUrl: string, clientId: string, clientSecret: string, scope: string, basic: "form" | "as-is" = "form"): Promise<string> {
+  const userinfo = basic === "as-is" ? `${clientId}:${clientSecret}` : `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
   const r = await request(tokenUrl, {
     method: "POST",
     dispatcher: bareAgent,
     headers: {
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+      authorization: `Basic ${Buffer.from(userinfo).toString("base64")}`,
       "content-type": "application/x-www-form-urlencoded",
     },
     body: new URLSearchParams({ grant_type: "client_credentials", scope }).toString(),
@@ -504,7 +509,7 @@ export const TARGETS: BenchTarget[] = [
     async start(latencyMs) {
       const { startScmEmulator } = await import("../src/scm/emulator");
       const e = await startScmEmulator({ latencyMs });
-      const token = await clientCredentials(e.tokenUrl, e.clientId, e.clientSecret, `tsg_id:${e.tsgId}`);
+      const token = await clientCredentials(e.tokenUrl, e.clientId, e.clientSecret, `tsg_id:${e.tsgId}`, "as-is");
       const wire = (i: number, digest = "sha256") => ({
         folder: "Bench", name: `bench-${i}`, scep_challenge: { none: {} }, ca_identity_name: "CA", subject: "CN=$USERNAME",
         algorithm: { rsa: { rsa_nbits: "2048" } }, digest, scep_url: "https://scep.example.com/scep",

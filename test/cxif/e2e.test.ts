@@ -204,7 +204,7 @@ describe("cxif.ScimConfiguration through the real Pulumi engine", () => {
       const c = new cxif.ScimConfiguration("legacy", { ...declared(mode), adopt: created.id });
       return { id: c.id, href: c.targetConnectionDescriptorHref };
     };
-    const posts = () => emu.emu.requests.filter((x: any) => x.method === "POST").length;
+    const posts = () => emu.emu.requests.filter((x: any) => x.method === "POST" && x.path.startsWith("/admin/scimConfigurations")).length;
     const before = posts();
     // The program forwards what the live configuration passes through: adopting writes that.
     const o = { ...opts(base), program: prog("FORWARD"), stateFile: fx2.stateFile };
