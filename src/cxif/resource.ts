@@ -13,6 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
+import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScimConfigurationOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ScimConfigurationInputs } from "./schema";
@@ -28,12 +29,19 @@ const OUTPUT_KEYS: (keyof ScimConfigurationOutputs)[] = [
   "connection",
 ];
 
+/** The descriptor's name and href are each derived from the other when only one is declared. */
+const DERIVED: DerivedOutputs = {
+  targetConnectionDescriptorName: ["targetConnectionDescriptorHref"],
+  targetConnectionDescriptorHref: ["targetConnectionDescriptorName"],
+};
+
 export interface ScimConfiguration extends Outputify<ScimConfigurationOutputs> {}
 
 export class ScimConfiguration extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/cxif:ScimConfiguration";
 
   constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("cxif:ScimConfiguration", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
+    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
+    super("cxif:ScimConfiguration", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("cxif.ScimConfiguration", args, ["adopt"]), opts);
   }
 }

@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
+import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScepProfileOutputs } from "./provider";
 import { ATTRIBUTE_KEYS, hasSecretContent, SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
@@ -28,6 +29,16 @@ const OUTPUT_KEYS: (keyof ScepProfileOutputs)[] = [
   "connection", "uuid", "scepUrl", "raProfile", "caCertificate", "unverified",
 ];
 
+/**
+ * Outputs built from inputs under other names: Core's SCEP URL holds the profile name and the
+ * base URL it was reached at; `raProfile` and `caCertificate` are the objects the uuids name.
+ */
+const DERIVED: DerivedOutputs = {
+  scepUrl: ["name", "connection.url", "connection.publicUrl"],
+  raProfile: ["raProfileUuid"],
+  caCertificate: ["caCertificateUuid"],
+};
+
 export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
 
 export class ScepProfile extends TrustplaneResource {
@@ -40,6 +51,7 @@ export class ScepProfile extends TrustplaneResource {
     for (const k of ATTRIBUTE_KEYS) {
       if (given[k] !== undefined) given[k] = pulumi.output(given[k]).apply((v) => (hasSecretContent(v) ? pulumi.secret(v) : v));
     }
-    super("czertainly:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts);
+    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
+    super("czertainly:ScepProfile", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("czertainly.ScepProfile", given, ["adopt"]), opts);
   }
 }

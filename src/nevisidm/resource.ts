@@ -17,6 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
+import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ProfilePropertiesOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ProfilePropertiesInputs } from "./schema";
@@ -27,12 +28,24 @@ const OUTPUT_KEYS: (keyof ProfilePropertiesOutputs)[] = [
   "clientExtId", "profileExtId", "properties", "connection", "values", "classifications", "adopted",
 ];
 
+/**
+ * `values` echo `properties` (the live values of the declared keys); `classifications` are keyed
+ * by the declared property names, their lists are nevisIDM's.
+ */
+const DERIVED: DerivedOutputs = {
+  values: ["properties"],
+  classifications: ["keys:properties"],
+};
+
 export interface ProfileProperties extends Outputify<ProfilePropertiesOutputs> {}
 
 export class ProfileProperties extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/nevisidm:ProfileProperties";
 
   constructor(name: string, args: ProfilePropertiesArgs, opts?: pulumi.CustomResourceOptions) {
-    super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
+    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
+    // The id is `<clientExtId>/<profileExtId>`, never encrypted by the engine.
+    const given = refuseSecretIdInputs("nevisidm.ProfileProperties", args, ["clientExtId", "profileExtId", "adopt"]);
+    super("nevisidm:ProfileProperties", OUTPUT_KEYS, secret, name, given, opts);
   }
 }

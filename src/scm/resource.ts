@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
+import { refuseSecretIdInputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScepProfileOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
@@ -29,6 +30,7 @@ export class ScepProfile extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/scm:ScepProfile";
 
   constructor(name: string, args: ScepProfileArgs, opts?: pulumi.CustomResourceOptions) {
-    super("scm:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
+    // Every other output echoes an input at its own name, which the engine re-marks itself.
+    super("scm:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("scm.ScepProfile", args, ["adopt"]), opts);
   }
 }

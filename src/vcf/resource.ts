@@ -17,6 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
+import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { IdentityProviderOutputs } from "./provider";
 import { SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
@@ -28,12 +29,28 @@ const OUTPUT_KEYS: (keyof IdentityProviderOutputs)[] = [
   "identitySources", "oidcInfo", "idpMessage", "fedIdp", "secretsUnverified",
 ];
 
+/**
+ * Outputs SDDC Manager builds from the spec under other names: the domain names and identity
+ * sources from the LDAP block (all but its password), the discovered OIDC endpoints from the OIDC
+ * block (all but its client secret), and the messages and federation details that may quote them.
+ */
+const LDAP = ["ldap.domainName", "ldap.domainAlias", "ldap.username", "ldap.type", "ldap.sourceDetails"];
+const OIDC = ["oidc.clientId", "oidc.discoveryEndpoint"];
+const DERIVED: DerivedOutputs = {
+  domainNames: ["ldap.domainName", "ldap.domainAlias"],
+  identitySources: ["name", ...LDAP],
+  oidcInfo: OIDC,
+  fedIdp: ["name", ...OIDC],
+  idpMessage: ["name", ...LDAP, ...OIDC],
+};
+
 export interface IdentityProvider extends Outputify<IdentityProviderOutputs> {}
 
 export class IdentityProvider extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/vcf:IdentityProvider";
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super("vcf:IdentityProvider", OUTPUT_KEYS, SECRET_OUTPUTS, name, args, opts);
+    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
+    super("vcf:IdentityProvider", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("vcf.IdentityProvider", args, ["adopt"]), opts);
   }
 }
