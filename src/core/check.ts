@@ -70,7 +70,8 @@ function stripUndefined(v: unknown): unknown {
 /**
  * Validates `news` with `schema` (the engine's `__provider` is gone already: core/engine.ts). On success the inputs are the schema's
  * output (defaults filled, spellings normalised) so that diffs are stable; when unknowns block
- * a full parse, the inputs are `news` as given and only the checkable issues are reported.
+ * a full parse, every known part is still normalised (`normaliseKnown`) and only the checkable
+ * issues are reported, so a preview's changed keys are the update's wherever the unknowns allow.
  */
 export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string, unknown>): CheckResult<Record<string, unknown>> {
   const given = news;
@@ -87,7 +88,61 @@ export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string,
     if (unknowns.some((u) => related(u, path))) continue;
     failures.push(toFailure(issue, path));
   }
-  return { inputs: stripUndefined(given) as Record<string, unknown>, failures: dedupe(failures) };
+  return { inputs: stripUndefined(normaliseKnown(schema, given)) as Record<string, unknown>, failures: dedupe(failures) };
+}
+
+type Def = { type: string; [k: string]: any };
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/**
+ * `v` with each part the schema can parse on its own parsed (defaults filled, spellings
+ * normalised), walking objects, records and arrays down to the parts that hold an unknown.
+ * A part with an unknown inside a transform (the whole of it is rewritten) or a part that does
+ * not parse alone stays as given: its issue, if any, is reported by the full parse.
+ *
+ * Without this, a preview whose inputs hold one unknown compared the raw inputs with the
+ * normalised state and listed changes (`~algorithm`, `~subject`: 2048 against "2048", a default
+ * left out) that the update, with everything known, then did not make.
+ */
+export function normaliseKnown(schema: z.ZodType, v: unknown): unknown {
+  if (isUnknown(v)) return v;
+  if (!containsUnknown(v)) {
+    const r = schema.safeParse(v);
+    return r.success ? r.data : v;
+  }
+  const def = defOf(schema);
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "readonly":
+    case "nonoptional":
+      return normaliseKnown(def.innerType, v);
+    case "object": {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+      const shape = def.shape as Record<string, z.ZodType>;
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = k in shape ? normaliseKnown(shape[k], x) : x;
+      for (const [k, field] of Object.entries(shape)) {
+        if ((v as Record<string, unknown>)[k] !== undefined) continue;
+        // An absent key: its default, if the field has one.
+        const r = field.safeParse(undefined);
+        if (r.success && r.data !== undefined) out[k] = r.data;
+      }
+      return out;
+    }
+    case "record": {
+      if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = normaliseKnown(def.valueType, x);
+      return out;
+    }
+    case "array":
+      return Array.isArray(v) ? v.map((x) => normaliseKnown(def.element, x)) : v;
+    default:
+      return v;
+  }
 }
 
 const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"];
