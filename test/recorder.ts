@@ -34,6 +34,7 @@ export interface GoOptions {
   env?: Record<string, string>;
   target?: string[];
   continueOnError?: boolean;
+  clearPendingCreates?: boolean;
 }
 
 export function backendOf(stateFile: string): string {
@@ -56,10 +57,16 @@ export async function runEngine(verb: string, o: GoOptions) {
     env: o.env,
     target: o.target,
     continueOnError: o.continueOnError,
+    clearPendingCreates: o.clearPendingCreates,
   });
   const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
   fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));
   return { ...r, resources };
+}
+
+/** `pulumi cancel` on the stack `o` names. */
+export async function cancelEngine(o: GoOptions): Promise<void> {
+  await engine().cancel({ workDir: o.projectDir, backendDir: backendOf(o.stateFile), project: o.project, stack: o.stack, program: o.program, passphrase: o.passphrase });
 }
 
 export function recorder() {

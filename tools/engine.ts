@@ -73,6 +73,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** `--target` URNs. */
   target?: string[];
+  /** `refresh --clear-pending-creates`: forget creates an interrupted run left pending. */
+  clearPendingCreates?: boolean;
   /** `--continue-on-error` for up and destroy: after a failed step, the engine still starts the others. */
   continueOnError?: boolean;
   /**
@@ -329,7 +331,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   try {
     if (verb === "preview") await stack.preview({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, diff: false });
     else if (verb === "up") await stack.up({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, continueOnError: o.continueOnError });
-    else if (verb === "refresh") await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges });
+    else if (verb === "refresh") await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges, clearPendingCreates: o.clearPendingCreates });
     else await stack.destroy({ ...common, refresh: o.refresh, continueOnError: o.continueOnError });
   } catch (err) {
     ok = false;
@@ -380,6 +382,11 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     diagnostics,
     debug,
   };
+}
+
+/** `pulumi cancel`: on a local backend, removes the lock a killed run left behind. */
+export async function cancel(o: RunOptions): Promise<void> {
+  await (await stackFor(o)).cancel();
 }
 
 /** The stack's config as the engine decrypts it (`pulumi config --show-secrets`). */
