@@ -1,8 +1,9 @@
 /**
  * Where credentials and endpoints come from, in DESIGN.md's order: the resource's own
  * `connection` input (a stack that talks to two tenants), then the stack config read in
- * `configure` (`pulumi config set --secret trustplane:<key> ...`), then the environment variables
- * the vendors' own tools use.
+ * `configure` (`pulumi config set --secret trustplane:<key> ...`, then the keys a vendor's own
+ * Pulumi package reads, e.g. `scm:clientId` of `@pulumi/scm`), then the environment variables
+ * the vendors' own tools use. The first setting found wins; a later source is not consulted.
  */
 import type { CheckFailure } from "./check";
 import { ConfigError } from "./errors";
@@ -22,10 +23,19 @@ export function setStackConfig(config: ConfigSource | undefined): void {
 export interface SettingSpec {
   /** Key in the `connection` input. */
   input: string;
-  /** Stack config key, namespaced: `trustplane:scmClientId`. */
-  config: string;
+  /**
+   * Stack config keys, namespaced, first match wins: `trustplane:scmClientId`, then the vendor
+   * package's own spelling (`scm:clientId`) where there is one.
+   */
+  config: string | readonly string[];
   /** Environment variables, first match wins. */
   env?: readonly string[];
+  /**
+   * For a config key or environment variable whose value is spelled another way than ours
+   * (`SCM_SCOPE=tsg_id:<TSG>` for a tsgId, `SCM_HOST=<host name>` for an API URL): turns its raw
+   * value into ours, or undefined when it holds none (the lookup goes on).
+   */
+  convert?: Readonly<Record<string, (raw: string) => string | undefined>>;
   secret?: boolean;
   default?: string;
   /**
@@ -42,10 +52,23 @@ type Source = { value: unknown; from: string };
 function lookup(connection: Record<string, unknown> | undefined, spec: SettingSpec): Source | undefined {
   const given = (v: unknown) => v !== undefined && v !== null && v !== "";
   if (given(connection?.[spec.input])) return { value: connection![spec.input], from: `connection.${spec.input}` };
-  const c = stackConfig.get(spec.config);
-  if (given(c)) return { value: c, from: `the stack config ${spec.config}` };
-  for (const e of spec.env ?? []) if (process.env[e]) return { value: process.env[e], from: `the environment variable ${e}` };
+  const read = (name: string, raw: string | undefined): unknown => {
+    const f = spec.convert?.[name];
+    return f && typeof raw === "string" && raw !== "" ? f(raw) : raw;
+  };
+  for (const k of configKeys(spec)) {
+    const c = read(k, stackConfig.get(k));
+    if (given(c)) return { value: c, from: `the stack config ${k}` };
+  }
+  for (const e of spec.env ?? []) {
+    const v = read(e, process.env[e]);
+    if (given(v)) return { value: v, from: `the environment variable ${e}` };
+  }
   return undefined;
+}
+
+function configKeys(spec: SettingSpec): readonly string[] {
+  return typeof spec.config === "string" ? [spec.config] : spec.config;
 }
 
 /** Why an endpoint setting cannot be used, or undefined; never quotes the userinfo itself. */
@@ -113,5 +136,7 @@ export function truthy(v: string | undefined): boolean {
 /** How to fix a missing setting, for ConfigError messages. */
 export function howToSet(spec: SettingSpec): string {
   const env = spec.env?.length ? `, or the environment variable ${spec.env.join(" / ")}` : "";
-  return `set connection.${spec.input} on the resource, the stack config \`pulumi config set ${spec.secret ? "--secret " : ""}${spec.config} <value>\`${env}`;
+  const [config, ...others] = configKeys(spec);
+  const also = others.length ? ` (or ${others.join(" / ")})` : "";
+  return `set connection.${spec.input} on the resource, the stack config \`pulumi config set ${spec.secret ? "--secret " : ""}${config} <value>\`${also}${env}`;
 }

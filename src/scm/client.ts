@@ -16,12 +16,65 @@ import { wireSchema, type ContainerKind, type WireBody, type WireProfile } from 
 export const DEFAULT_TOKEN_URL = "https://auth.apps.paloaltonetworks.com/auth/v1/oauth2/access_token";
 export const DEFAULT_API_URL = "https://api.strata.paloaltonetworks.com/config/identity/v1";
 
+/** The API's path on its host: what `SCM_HOST` / `scm:host` (a host name) lacks. */
+const API_PATH = "/config/identity/v1";
+
+/**
+ * `SCM_HOST` / `scm:host` of Palo Alto's terraform-provider-scm and `@pulumi/scm`: the API's host
+ * name ("The hostname of Strata Cloud Manager API. Default: api.sase.paloaltonetworks.com"), so
+ * https and this API's path are added. A URL is taken too (a lab or an emulator on http), with the
+ * path added when it has none.
+ */
+export function apiUrlOfHost(raw: string): string | undefined {
+  const v = raw.trim();
+  if (!v) return undefined;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return `https://${v.replace(/\/+$/, "")}${API_PATH}`;
+  try {
+    const u = new URL(v);
+    return u.pathname === "/" || u.pathname === "" ? `${v.replace(/\/+$/, "")}${API_PATH}` : v;
+  } catch {
+    return v;
+  }
+}
+
+/** `SCM_SCOPE` / `scm:scope`: the OAuth scope `tsg_id:<TSG>`, of which the TSG id is ours. */
+export function tsgIdOfScope(raw: string): string | undefined {
+  const v = raw.trim();
+  if (!v) return undefined;
+  const m = /^tsg_id:(\S+)$/.exec(v);
+  if (!m) throw new ConfigError(`the Strata Cloud Manager scope '${v}' is not 'tsg_id:<TSG id>' (e.g. tsg_id:1234567890): set it so, or set the TSG id itself (trustplane:scmTsgId, SCM_TSG_ID)`);
+  return m[1];
+}
+
+/**
+ * Each setting, in the order it is looked for: the resource's `connection`, the stack config
+ * (ours `trustplane:scm*`, then `@pulumi/scm`'s `scm:*`), then the environment (ours, then
+ * terraform-provider-scm's `SCM_*`, which share most names).
+ */
 export const SETTINGS = {
-  clientId: { input: "clientId", config: "trustplane:scmClientId", env: ["SCM_CLIENT_ID"] },
-  clientSecret: { input: "clientSecret", config: "trustplane:scmClientSecret", env: ["SCM_CLIENT_SECRET"], secret: true },
-  tsgId: { input: "tsgId", config: "trustplane:scmTsgId", env: ["SCM_TSG_ID"] },
-  tokenUrl: { input: "tokenUrl", config: "trustplane:scmTokenUrl", env: ["SCM_AUTH_URL"], default: DEFAULT_TOKEN_URL, endpoint: { credentials: "clientId and clientSecret" } },
-  apiUrl: { input: "apiUrl", config: "trustplane:scmApiUrl", env: ["SCM_API_URL"], default: DEFAULT_API_URL, endpoint: { credentials: "clientId and clientSecret" } },
+  clientId: { input: "clientId", config: ["trustplane:scmClientId", "scm:clientId"], env: ["SCM_CLIENT_ID"] },
+  clientSecret: { input: "clientSecret", config: ["trustplane:scmClientSecret", "scm:clientSecret"], env: ["SCM_CLIENT_SECRET"], secret: true },
+  tsgId: {
+    input: "tsgId",
+    config: ["trustplane:scmTsgId", "scm:scope"],
+    env: ["SCM_TSG_ID", "SCM_SCOPE"],
+    convert: { "scm:scope": tsgIdOfScope, SCM_SCOPE: tsgIdOfScope },
+  },
+  tokenUrl: {
+    input: "tokenUrl",
+    config: ["trustplane:scmTokenUrl", "scm:authUrl"],
+    env: ["SCM_AUTH_URL"],
+    default: DEFAULT_TOKEN_URL,
+    endpoint: { credentials: "clientId and clientSecret" },
+  },
+  apiUrl: {
+    input: "apiUrl",
+    config: ["trustplane:scmApiUrl", "scm:host"],
+    env: ["SCM_API_URL", "SCM_HOST"],
+    convert: { "scm:host": apiUrlOfHost, SCM_HOST: apiUrlOfHost },
+    default: DEFAULT_API_URL,
+    endpoint: { credentials: "clientId and clientSecret" },
+  },
   caBundle: { input: "caBundle", config: "trustplane:scmCaBundle", env: ["SCM_CA_BUNDLE"] },
   clientCert: { input: "clientCert", config: "trustplane:scmClientCert", env: ["SCM_CLIENT_CERT"] },
   clientKey: { input: "clientKey", config: "trustplane:scmClientKey", env: ["SCM_CLIENT_KEY"], secret: true },
