@@ -35,6 +35,7 @@ export interface GoOptions {
   target?: string[];
   continueOnError?: boolean;
   clearPendingCreates?: boolean;
+  verbose?: boolean;
 }
 
 export function backendOf(stateFile: string): string {
@@ -58,6 +59,7 @@ export async function runEngine(verb: string, o: GoOptions) {
     target: o.target,
     continueOnError: o.continueOnError,
     clearPendingCreates: o.clearPendingCreates,
+    verbose: o.verbose,
   });
   const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
   fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));

@@ -73,6 +73,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** `--target` URNs. */
   target?: string[];
+  /**
+   * The engine's own log at its most verbose, to stderr (`--logtostderr -v=9 --logflow`): every
+   * line lands in `lines`, so a test can scan what a user running with `-v=9` would see.
+   */
+  verbose?: boolean;
   /** `refresh --clear-pending-creates`: forget creates an interrupted run left pending. */
   clearPendingCreates?: boolean;
   /** `--continue-on-error` for up and destroy: after a failed step, the engine still starts the others. */
@@ -323,7 +328,13 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     if (e.summaryEvent) summary = { ...(e.summaryEvent.resourceChanges as Record<string, number>) };
   };
 
-  const common = { onOutput, onEvent, color: "never" as const, ...(o.target ? { target: o.target } : {}) };
+  const common = {
+    onOutput,
+    onEvent,
+    color: "never" as const,
+    ...(o.target ? { target: o.target } : {}),
+    ...(o.verbose ? { logVerbosity: 9, logToStdErr: true, logFlow: true, onError: onOutput } : {}),
+  };
   let ok = true;
   const extraEnv = o.env ?? {};
   const saved = Object.fromEntries(Object.keys(extraEnv).map((k) => [k, stack.workspace.envVars[k]]));

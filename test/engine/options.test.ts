@@ -195,6 +195,30 @@ describe("resource options through the real Pulumi engine", () => {
     expect(profiles()).toEqual([]);
   });
 
+  it("the engine's own log at -v=9 (with --logflow, so the provider host's log too) holds no secret", async () => {
+    const fx = stackFixture();
+    const prog = (digest: string) => () => ({ id: profile("verbose", { digest }).id });
+    const up = await go("up", { ...options(fx, prog("sha256")), verbose: true });
+    expect(up.errors).toEqual([]);
+    const update = await go("up", { ...options(fx, prog("sha512")), verbose: true });
+    expect(update.errors).toEqual([]);
+    const destroyed = await go("destroy", { ...options(fx, prog("sha512")), verbose: true });
+    expect(destroyed.errors).toEqual([]);
+    const all = [...up.lines, ...update.lines, ...destroyed.lines];
+    // The Node SDK, in the program's process, logs each RegisterResource answer at debug level
+    // with its values resolved, secrets included ("RegisterResource RPC finished: ... resp:",
+    // pulumi/pulumi sdk/nodejs/runtime/resource.ts); the engine relays it into its -v=9 log. That
+    // is the SDK's own line, for any provider's secret outputs, and the README warns about it;
+    // every other line, the engine's and the provider host's, is scanned.
+    const sdkDebug = (l: string) => l.includes("RegisterResource RPC finished");
+    const log = all.filter((l) => !sdkDebug(l));
+    expect(all.some(sdkDebug)).toBe(true);
+    // The scan is not vacuous: the engine's provider RPC log is in it.
+    expect(log.length).toBeGreaterThan(200);
+    expect(log.some((l) => /Provider\[0x[0-9a-f]+\]\.(Create|Update|Delete)/.test(l))).toBe(true);
+    expect(findCanaries([challenge, clientSecret], { "engine log": log.join("\n") })).toEqual([]);
+  });
+
   it("kept every secret out of the exported states, the engine's output, its diagnostics and errors", () => {
     expect(printed.length).toBeGreaterThan(20);
     expect(findCanaries([challenge, clientSecret, cz.token], texts())).toEqual([]);
