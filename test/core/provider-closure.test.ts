@@ -106,4 +106,15 @@ describe.each(CASES)("the serialized __provider of $type", (c) => {
   it("is identical across two builds whose internals differ", () => {
     expect(serialize(alteredCopy(), c, secret)).toBe(text);
   });
+
+  // Captured on 2026-12-02 before the stub became one shared object per type (issue 17): every
+  // existing stack holds this text, so any change to it is a diff on every resource.
+  it("is byte-for-byte the text existing stacks hold", () => {
+    const fixture = fs.readFileSync(path.join(ROOT, "test/fixtures/provider-closure", `${c.type.replace(":", ".")}.txt`), "utf8");
+    expect(text).toBe(fixture);
+  });
+
+  it("is the same for the second resource of the type as for the first", () => {
+    expect(serialize(ROOT, { ...c, construct: `${c.construct.replace('("a"', '("first"')}; ${c.construct.replace('("a"', '("b"')}` }, secret)).toBe(text + text);
+  });
 });
