@@ -9,11 +9,14 @@
  * (nevisIDM's `values` echo `properties`) or is built from one (CZERTAINLY's `scepUrl` holds the
  * profile name) is therefore stored and shown in plaintext unless it is listed here.
  *
- * The list is decided in the resource's constructor, which runs before any input resolves:
- * whether an Output will turn out to be secret is not known there. So an output is marked secret
- * when any input it derives from is, or contains, an Output or a Promise (it may resolve secret);
- * when all of them are plain values written in the program, nothing it derives from can be secret
- * and the output stays readable.
+ * The constructor runs before any input resolves, so it cannot tell yet whether an Output will
+ * be secret; an input written as a plain value cannot be. For each derived output whose inputs
+ * hold an Output or a Promise, `markDerivedSecrets` waits for their secretness (`pulumi.isSecret`,
+ * known even while a value is unknown in preview) and adds the output to the list given as
+ * `additionalSecretOutputs`. The SDK reads that list only after it has resolved every input
+ * (`registerResource` in @pulumi/pulumi runtime/resource.js prepares the inputs first), and the
+ * returned promise is itself passed as an input that resolves to nothing, so the list is complete
+ * before it is read: an output is secret exactly when something it derives from is.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -25,37 +28,65 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export type DerivedOutputs = Record<string, readonly string[]>;
 
+/** The input that carries `markDerivedSecrets`' promise: an engine key, resolving to nothing, never sent. */
+export const DERIVED_SECRETS_KEY = "__derivedSecrets";
+
 function isDeferred(v: unknown): boolean {
   return pulumi.Output.isInstance(v) || (!!v && typeof (v as { then?: unknown }).then === "function");
 }
 
-/** Whether anything at or below `v` may resolve secret: an Output or a Promise. */
-export function maySecret(v: unknown): boolean {
-  if (isDeferred(v)) return true;
-  if (Array.isArray(v)) return v.some(maySecret);
-  if (v && typeof v === "object") return Object.values(v).some(maySecret);
-  return false;
+/** Every Output or Promise at or below `v`. */
+function deferredIn(v: unknown, out: unknown[] = []): unknown[] {
+  if (isDeferred(v)) out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => deferredIn(x, out));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => deferredIn(x, out));
+  return out;
 }
 
-/** Whether the input at `path` (dot-separated) may be secret, looking only as deep as the program wrote plain values. */
-function pathMaySecret(args: Record<string, unknown>, path: string): boolean {
+/** The Outputs and Promises the input at `path` (dot-separated) may take a secret from. */
+function sourcesAt(args: Record<string, unknown>, path: string): unknown[] {
   const keysOnly = path.startsWith("keys:");
   const parts = (keysOnly ? path.slice(5) : path).split(".");
   let v: unknown = args;
   for (const p of parts) {
-    if (isDeferred(v)) return true;
-    if (!v || typeof v !== "object") return false;
+    if (isDeferred(v)) return [v];
+    if (!v || typeof v !== "object") return [];
     v = (v as Record<string, unknown>)[p];
   }
-  if (keysOnly) return isDeferred(v);
-  return maySecret(v);
+  if (keysOnly) return isDeferred(v) ? [v] : [];
+  return deferredIn(v);
 }
 
-/** The derived output keys to add to `additionalSecretOutputs` for these args. */
-export function derivedSecretOutputs(args: Record<string, unknown>, derived: DerivedOutputs): string[] {
-  return Object.entries(derived)
-    .filter(([, from]) => from.some((p) => pathMaySecret(args, p)))
-    .map(([k]) => k);
+function resolvesSecret(v: unknown): Promise<boolean> {
+  return pulumi.isSecret(pulumi.output(v) as pulumi.Output<unknown>);
+}
+
+/**
+ * Adds to `secretOutputs` each derived output whose inputs resolve secret; the promise settles
+ * once all are decided, or is undefined when every input it could derive from is a plain value.
+ */
+export function markDerivedSecrets(
+  args: Record<string, unknown>,
+  derived: DerivedOutputs,
+  secretOutputs: string[],
+): Promise<undefined> | undefined {
+  const pending: Promise<void>[] = [];
+  for (const [key, from] of Object.entries(derived)) {
+    const sources = from.flatMap((p) => sourcesAt(args, p));
+    if (sources.length === 0) continue;
+    pending.push(
+      Promise.all(sources.map(resolvesSecret)).then(
+        (secret) => {
+          if (secret.some(Boolean) && !secretOutputs.includes(key)) secretOutputs.push(key);
+        },
+        () => {
+          // An input that fails fails the registration by itself; the output is kept secret meanwhile.
+          if (!secretOutputs.includes(key)) secretOutputs.push(key);
+        },
+      ),
+    );
+  }
+  return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
-import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScimConfigurationOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ScimConfigurationInputs } from "./schema";
@@ -41,7 +41,6 @@ export class ScimConfiguration extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/cxif:ScimConfiguration";
 
   constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
-    super("cxif:ScimConfiguration", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("cxif.ScimConfiguration", args, ["adopt"]), opts);
+    super("cxif:ScimConfiguration", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("cxif.ScimConfiguration", args, ["adopt"]), opts, DERIVED);
   }
 }

@@ -15,7 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
-import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ScepProfileOutputs } from "./provider";
 import { ATTRIBUTE_KEYS, hasSecretContent, SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
@@ -51,7 +51,6 @@ export class ScepProfile extends TrustplaneResource {
     for (const k of ATTRIBUTE_KEYS) {
       if (given[k] !== undefined) given[k] = pulumi.output(given[k]).apply((v) => (hasSecretContent(v) ? pulumi.secret(v) : v));
     }
-    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
-    super("czertainly:ScepProfile", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("czertainly.ScepProfile", given, ["adopt"]), opts);
+    super("czertainly:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("czertainly.ScepProfile", given, ["adopt"]), opts, DERIVED);
   }
 }

@@ -17,7 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
-import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { ProfilePropertiesOutputs } from "./provider";
 import { SECRET_OUTPUTS, type ProfilePropertiesInputs } from "./schema";
@@ -43,9 +43,8 @@ export class ProfileProperties extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/nevisidm:ProfileProperties";
 
   constructor(name: string, args: ProfilePropertiesArgs, opts?: pulumi.CustomResourceOptions) {
-    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
     // The id is `<clientExtId>/<profileExtId>`, never encrypted by the engine.
     const given = refuseSecretIdInputs("nevisidm.ProfileProperties", args, ["clientExtId", "profileExtId", "adopt"]);
-    super("nevisidm:ProfileProperties", OUTPUT_KEYS, secret, name, given, opts);
+    super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts, DERIVED);
   }
 }

@@ -17,7 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
-import { derivedSecretOutputs, refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { IdentityProviderOutputs } from "./provider";
 import { SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
@@ -50,7 +50,6 @@ export class IdentityProvider extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/vcf:IdentityProvider";
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    const secret = [...SECRET_OUTPUTS, ...derivedSecretOutputs(args as Record<string, unknown>, DERIVED)];
-    super("vcf:IdentityProvider", OUTPUT_KEYS, secret, name, refuseSecretIdInputs("vcf.IdentityProvider", args, ["adopt"]), opts);
+    super("vcf:IdentityProvider", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("vcf.IdentityProvider", args, ["adopt"]), opts, DERIVED);
   }
 }

@@ -216,11 +216,12 @@ describe("secrets follow the engine's rules through the real Pulumi engine", () 
     });
   }
 
-  it("nevisidm.ProfileProperties: values stay readable when the program's properties are plain", async () => {
+  it("nevisidm.ProfileProperties: values stay readable when nothing in properties is secret, Outputs from other resources included", async () => {
     const fx = stackFixture();
     const { go } = recorder();
     const program = () => {
-      const p = construct(CASES["nevisidm.ProfileProperties"], { clientExtId: "acme", profileExtId: "p-bob", properties: { department: "Sales" } });
+      const pulumi = pulumiSdk();
+      const p = construct(CASES["nevisidm.ProfileProperties"], { clientExtId: "acme", profileExtId: "p-bob", properties: { department: pulumi.output("Sales") } });
       return { values: p.values, classifications: p.classifications };
     };
     const o = { projectDir: fx.dir, stateFile: fx.stateFile, program, project: "secrets", stack: "plain", config: config(), passphrase: "test-passphrase" };
