@@ -20,47 +20,24 @@ export function engine(): Engine {
   return requireDist("./dist/tools/engine.js");
 }
 
-export interface GoOptions {
-  projectDir: string;
-  stateFile: string;
-  program: () => unknown;
-  project: string;
-  stack: string;
-  config?: Record<string, { value: string; secret?: boolean }>;
-  passphrase?: string;
-  out?: (line: string) => void;
-  expectNoChanges?: boolean;
-  refresh?: boolean;
-  env?: Record<string, string>;
-  target?: string[];
-  continueOnError?: boolean;
-  clearPendingCreates?: boolean;
-  verbose?: boolean;
-}
+/**
+ * The engine's run options, with the stack's place given as the tests always gave it: the
+ * program's folder and a state file, whose folder also holds the local backend.
+ */
+export type GoOptions = Omit<import("../tools/engine").RunOptions, "workDir" | "backendDir"> & { projectDir: string; stateFile: string };
 
 export function backendOf(stateFile: string): string {
   return path.join(path.dirname(stateFile), "backend");
 }
 
+function engineOptions(o: GoOptions) {
+  const { projectDir, stateFile, ...rest } = o;
+  return { ...rest, workDir: projectDir, backendDir: backendOf(stateFile) };
+}
+
 /** One engine run; the state file is rewritten from the engine's export afterwards. */
 export async function runEngine(verb: string, o: GoOptions) {
-  const r = await engine().run(verb as any, {
-    workDir: o.projectDir,
-    backendDir: backendOf(o.stateFile),
-    project: o.project,
-    stack: o.stack,
-    program: o.program,
-    config: o.config,
-    passphrase: o.passphrase,
-    out: o.out,
-    expectNoChanges: o.expectNoChanges,
-    refresh: o.refresh,
-    env: o.env,
-    target: o.target,
-    continueOnError: o.continueOnError,
-    clearPendingCreates: o.clearPendingCreates,
-    verbose: o.verbose,
-  });
+  const r = await engine().run(verb as any, engineOptions(o));
   const resources = r.resources.map((x: any) => ({ ...x, name: x.urn.slice(x.urn.lastIndexOf("::") + 2) }));
   fs.writeFileSync(o.stateFile, JSON.stringify({ resources }, null, 2));
   return { ...r, resources };
@@ -68,7 +45,7 @@ export async function runEngine(verb: string, o: GoOptions) {
 
 /** `pulumi cancel` on the stack `o` names. */
 export async function cancelEngine(o: GoOptions): Promise<void> {
-  await engine().cancel({ workDir: o.projectDir, backendDir: backendOf(o.stateFile), project: o.project, stack: o.stack, program: o.program, passphrase: o.passphrase });
+  await engine().cancel(engineOptions(o));
 }
 
 export function recorder() {

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 import { cancelEngine, engine, recorder } from "../recorder";
+import { scmConfig } from "../stack-config";
 
 const N = 12;
 let scm: any;
@@ -20,15 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => scm.stop());
 
-function config() {
-  return {
-    "trustplane:scmClientId": { value: scm.clientId },
-    "trustplane:scmClientSecret": { value: scm.clientSecret, secret: true },
-    "trustplane:scmTsgId": { value: scm.tsgId },
-    "trustplane:scmTokenUrl": { value: scm.tokenUrl },
-    "trustplane:scmApiUrl": { value: scm.apiUrl },
-  };
-}
+const config = () => scmConfig(scm);
 
 const profiles = () => [...scm.state.profiles.values()] as any[];
 const posts = () => scm.emu.requests.filter((r: any) => r.method === "POST" && r.path.includes("scep-profiles")).length;

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 import { runEngine } from "../recorder";
+import { scmConfig } from "../stack-config";
 
 let e: any;
 beforeAll(async () => {
@@ -15,13 +16,7 @@ beforeAll(async () => {
 afterAll(() => e.stop());
 
 function options(folder: string, fx: { dir: string; stateFile: string }) {
-  const cfg = {
-    "trustplane:scmClientId": { value: e.clientId },
-    "trustplane:scmClientSecret": { value: e.clientSecret, secret: true },
-    "trustplane:scmTsgId": { value: e.tsgId },
-    "trustplane:scmTokenUrl": { value: e.tokenUrl },
-    "trustplane:scmApiUrl": { value: e.apiUrl },
-  };
+  const cfg = scmConfig(e);
   const program = () => {
     const pulumi = pulumiSdk();
     const { scm } = trustplane();

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
+import { scmConfig } from "../stack-config";
 import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
 const { startScmEmulator } = trustplane().scm;
@@ -19,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.stop());
 
-function config() {
-  return {
-    "trustplane:scmClientId": { value: emu.clientId },
-    "trustplane:scmClientSecret": { value: emu.clientSecret, secret: true },
-    "trustplane:scmTsgId": { value: emu.tsgId },
-    "trustplane:scmTokenUrl": { value: emu.tokenUrl },
-    "trustplane:scmApiUrl": { value: emu.apiUrl },
-  };
-}
+const config = () => scmConfig(emu);
 
 interface Knobs {
   digest: string;
