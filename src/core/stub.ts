@@ -9,7 +9,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 
+// One object per type, made once: the SDK caches the serialized text per provider object
+// (`providerCache` in @pulumi/pulumi dynamic/index.js), so a fresh object per resource made every
+// registration run the closure serializer again. The text is the same either way.
+const stubs = new Map<string, pulumi.dynamic.ResourceProvider>();
+
 export function providerStub(type: string): pulumi.dynamic.ResourceProvider {
+  let stub = stubs.get(type);
+  if (!stub) stubs.set(type, (stub = makeStub(type)));
+  return stub;
+}
+
+function makeStub(type: string): pulumi.dynamic.ResourceProvider {
   return {
     configure: (req) => require("trustplane/provider").configure(req),
     check: (olds, news) => require("trustplane/provider").hooks(type).check(olds, news),

@@ -1,0 +1,145 @@
+/**
+ * Registration cost in the program: N resources constructed under `pulumi.runtime.setMocks` (no
+ * engine, no provider host), timed from the first constructor to the last resource's id, against
+ * the SDK floor: plain `pulumi.dynamic.Resource`s of the same type tokens with the same inputs,
+ * sharing one provider object per type (so the SDK serializes each closure once).
+ *
+ * Each side runs in a fresh Node process (the SDK's runtime state is per process), ours and the
+ * floor alternating, several rounds; the median round of each counts. A process first registers
+ * one resource of each type, not timed, so the closure serializer's own loading is paid by both
+ * before the clock starts.
+ *
+ * `node dist/tools/registration.js <ours|floor> <n>` prints one round's figures as JSON.
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+const PKG_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The mix: inputs as a program would pass them, a secret where a user would put one. */
+const KINDS: { vendor: string; kind: string; inputs: (i: number, secret: (s: string) => unknown) => Record<string, unknown> }[] = [
+  {
+    vendor: "scm", kind: "ScepProfile",
+    inputs: (i, S) => ({ folder: "F", name: `n-${i}`, scepChallenge: { fixed: S("c") }, caIdentityName: "ca", algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://x" }),
+  },
+  {
+    vendor: "czertainly", kind: "ScepProfile",
+    inputs: (i, S) => ({ name: `n-${i}`, caCertificateUuid: "5d0f7c2a-1b3e-4c6d-9e8f-0a1b2c3d4e51", challengePassword: S("p") }),
+  },
+  {
+    vendor: "vcf", kind: "IdentityProvider",
+    inputs: (i, S) => ({ name: `n-${i}`, type: "Microsoft ADFS", oidc: { clientId: "c", clientSecret: S("s"), discoveryEndpoint: "https://adfs.example.com/adfs/.well-known/openid-configuration" } }),
+  },
+  {
+    vendor: "cxif", kind: "ScimConfiguration",
+    inputs: (i) => ({ targetConnectionDescriptorName: `d-${i}`, profiles: { Subscriber: { groupAssignment: ["g"] } } }),
+  },
+  {
+    vendor: "nevisidm", kind: "ProfileProperties",
+    inputs: (i, S) => ({ clientExtId: "acme", profileExtId: `p-${i}`, properties: { employee_id: S("e"), department: "Finance" } }),
+  },
+];
+
+/**
+ * `floor`: the SDK floor the target is set against (the same inputs, one provider object per
+ * type). `floor-outputs`: the same, also declaring our output keys (`key: undefined` in the props,
+ * the SDK's way for a dynamic resource to expose an output), for what declaring them costs.
+ */
+export type Side = "ours" | "floor" | "floor-outputs";
+const SIDES: readonly Side[] = ["ours", "floor", "floor-outputs"];
+
+export interface RegistrationRound {
+  side: Side;
+  resources: number;
+  ms: number;
+  msPerResource: number;
+  /** CPU time of the process over the same span (this machine is shared: CPU time moves less with load than wall time). */
+  cpuMsPerResource: number;
+}
+
+async function round(side: Side, n: number): Promise<RegistrationRound> {
+  const pulumi: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+  pulumi.runtime.setMocks(
+    { newResource: async (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: async () => ({}) },
+    "bench", "registration", false,
+  );
+  const tp = require(path.join(PKG_ROOT, "dist/src/index.js"));
+  const { providerStub } = require(path.join(PKG_ROOT, "dist/src/core/stub.js"));
+  const floorProviders = new Map(KINDS.map((k) => [k.vendor, providerStub(`${k.vendor}:${k.kind}`)]));
+  const outputKeys = new Map<string, string[]>();
+  if (side === "floor-outputs") {
+    // Our output keys, read off one resource of ours per type (each declared key becomes an Output property).
+    for (const [i, k] of KINDS.entries()) {
+      const r = new tp[k.vendor][k.kind](`keys-${i}`, k.inputs(i, (s) => s));
+      outputKeys.set(k.vendor, Object.keys(r).filter((x) => pulumi.Output.isInstance(r[x]) && !["urn", "id"].includes(x) && !x.startsWith("__")));
+    }
+  }
+  const make = (i: number, name: string) => {
+    const k = KINDS[i % KINDS.length];
+    let inputs = k.inputs(i, (s) => pulumi.secret(s));
+    if (side === "floor-outputs") inputs = { ...Object.fromEntries(outputKeys.get(k.vendor)!.map((x) => [x, undefined])), ...inputs };
+    if (side === "ours") return new tp[k.vendor][k.kind](name, inputs) as import("@pulumi/pulumi").CustomResource;
+    // The SDK declares the class abstract for typing only; a program may construct it as is.
+    return new (pulumi.dynamic.Resource as any)(floorProviders.get(k.vendor)!, name, inputs, {}, k.vendor, k.kind) as import("@pulumi/pulumi").CustomResource;
+  };
+  const settle = (rs: import("@pulumi/pulumi").CustomResource[]) => Promise.all(rs.map((r) => (r.id as any).promise()));
+  await settle(KINDS.map((_, i) => make(i, `warm-${i}`)));
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const rs = Array.from({ length: n }, (_, i) => make(i, `r-${i}`));
+  await settle(rs);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000;
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return { side, resources: n, ms: Math.round(ms * 10) / 10, msPerResource: r3(ms / n), cpuMsPerResource: r3(cpuMs / n) };
+}
+
+export interface RegistrationResult {
+  resources: number;
+  rounds: RegistrationRound[];
+  oursMsPerResource: number;
+  floorMsPerResource: number;
+  ratio: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Alternating fresh processes, `rounds` of each side; the median of each. */
+export function registrationBench(n = 300, rounds = 5): RegistrationResult {
+  const all: RegistrationRound[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 ? (["floor", "ours"] as const) : (["ours", "floor"] as const)) {
+      // The SDK's exit hook sets status 1 for the outputs nobody awaited (every resource's
+      // other outputs): the round's line on stdout is what counts.
+      const p = spawnSync(process.execPath, [__filename, side, String(n)], { cwd: PKG_ROOT, encoding: "utf8" });
+      const line = p.stdout.trim().split("\n").pop() ?? "";
+      if (!line.startsWith("{")) throw new Error(`registration round (${side}) failed: ${p.stderr}`);
+      all.push(JSON.parse(line));
+    }
+  }
+  const ours = median(all.filter((x) => x.side === "ours").map((x) => x.msPerResource));
+  const floor = median(all.filter((x) => x.side === "floor").map((x) => x.msPerResource));
+  return { resources: n, rounds: all, oursMsPerResource: ours, floorMsPerResource: floor, ratio: Math.round((ours / floor) * 1000) / 1000 };
+}
+
+export const REGISTRATION_TARGET = 1.15;
+
+if (require.main === module) {
+  const [side, n] = process.argv.slice(2);
+  if (SIDES.includes(side as Side)) {
+    round(side as Side, Number(n ?? 300)).then(
+      (r) => {
+        process.stdout.write(JSON.stringify(r) + "\n");
+        process.exit(0);
+      },
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  } else {
+    const r = registrationBench(Number(side ?? 300), Number(n ?? 5));
+    process.stdout.write(JSON.stringify(r, null, 2) + "\n");
+  }
+}
