@@ -82,6 +82,8 @@ export interface RunOptions {
   clearPendingCreates?: boolean;
   /** `--continue-on-error` for up and destroy: after a failed step, the engine still starts the others. */
   continueOnError?: boolean;
+  /** `--parallel N` for every verb (unset: the engine's default). */
+  parallel?: number;
   /**
    * The work dir holds the project's own Pulumi.yaml and Pulumi.<stack>.yaml (an example): use
    * them as they are, and set only the given config keys on top of the stack file's.
@@ -333,6 +335,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     onEvent,
     color: "never" as const,
     ...(o.target ? { target: o.target } : {}),
+    ...(o.parallel ? { parallel: o.parallel } : {}),
     ...(o.verbose ? { logVerbosity: 9, logToStdErr: true, logFlow: true, onError: onOutput } : {}),
   };
   let ok = true;
