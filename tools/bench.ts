@@ -231,6 +231,8 @@ export interface BenchRow {
    */
   hostCeilingOpsPerSec: number;
   ceilingRatio: number;
+  /** Ours over the ceiling (host ops/s / host ceiling ops/s): the throughput target (issue 17). */
+  throughputVsCeiling: number;
   coldStartMs: number;
   hostPeakMb?: number;
 }
@@ -461,6 +463,7 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       hostFloorOpsPerSec: Math.round((parallel / pct(floorMs, 50)) * 1000),
       hostCeilingOpsPerSec: Math.round((parallel / pct(ceilingMs, 50)) * 1000),
       ceilingRatio: round(pct(bareMs, 50) / pct(ceilingMs, 50), 3),
+      throughputVsCeiling: round(pct(ceilingMs, 50) / pct(hostMs, 50), 3),
       hooksRatio: round(pct(bareMs, 50) / pct(hooksMs, 50), 3),
       coldStartMs: Math.round(coldStartMs),
       hostPeakMb,
@@ -721,11 +724,11 @@ export function table(rows: BenchRow[]): string {
       }
     }
     lines.push("");
-    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | bare ops/s | throughput ratio | hooks in-process ops/s (ratio) | host floor ops/s | host ceiling ops/s (ratio) | host cold start ms | host peak MB |");
-    lines.push("|---|---|---|---|---|---|---|---|---|---|---|");
+    lines.push("| resource | token fetches (expected) | parallel creates | host ops/s | host ceiling ops/s (ratio to bare) | ours / ceiling | bare ops/s | throughput ratio to bare | hooks in-process ops/s (ratio) | host floor ops/s | host cold start ms | host peak MB |");
+    lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rs) {
       lines.push(
-        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.hooksOpsPerSec} (${r.hooksRatio}) | ${r.hostFloorOpsPerSec} | ${r.hostCeilingOpsPerSec} (${r.ceilingRatio}) | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
+        `| ${r.resource} | ${r.tokenFetches} (${r.expectedTokenFetches}) | ${r.parallel} | ${r.hostOpsPerSec} | ${r.hostCeilingOpsPerSec} (${r.ceilingRatio}) | ${r.throughputVsCeiling} | ${r.bareOpsPerSec} | ${r.throughputRatio} | ${r.hooksOpsPerSec} (${r.hooksRatio}) | ${r.hostFloorOpsPerSec} | ${r.coldStartMs} | ${r.hostPeakMb ?? "n/a"} |`,
       );
     }
     lines.push("");
@@ -735,7 +738,12 @@ export function table(rows: BenchRow[]): string {
 
 /** The targets the benchmark answers to, all on the run with a 20 ms API. */
 export const TARGETS_AT_MS = 20;
-export const TARGET = { ratioP50: 1.15, throughputRatio: 0.8 };
+/**
+ * Our code is judged against the host ceiling (issue 17): the same host with a provider that only
+ * sends the bare requests and answers our properties, so what is left is ours. The ratios to the
+ * bare undici loop are reported beside, not judged: they measure the host as much as us.
+ */
+export const TARGET = { ceilingThroughput: 0.95, ceilingP50Ms: 0.3, ratioP50: 1.15, throughputRatio: 0.8 };
 
 /**
  * One line per target, on the 20 ms rows: how many operations or resources meet it, and which miss
@@ -749,18 +757,17 @@ export function targetSummary(rows: BenchRow[]): string[] {
     const misses = xs.filter((x) => !ok(x));
     return `${xs.length - misses.length} of ${xs.length}${misses.length ? ` (misses: ${misses.map(miss).join(", ")})` : ""}`;
   };
+  const ms = (x: number) => Math.round(x * 100) / 100;
   return [
-    `targets at ${TARGETS_AT_MS} ms:`,
-    `- p50 ratio ≤ ${TARGET.ratioP50}: ${count(ops, (o) => o.ratioP50 <= TARGET.ratioP50, (o) => `${o.name} ${o.ratioP50}`)}`,
-    // Not a target: what a provider sending only the bare requests gets through the same host.
-    `  (through the host, a provider sending only the bare requests: ${count(ops, (o) => o.ceilingRatioP50 <= TARGET.ratioP50, (o) => `${o.name} ${o.ceilingRatioP50}`)})`,
+    `targets at ${TARGETS_AT_MS} ms (against the host ceiling: the same host, a provider sending only the bare requests):`,
+    `- p50 within ${TARGET.ceilingP50Ms} ms of the ceiling's: ${count(ops, (o) => o.hostP50 - o.ceilingP50 <= TARGET.ceilingP50Ms + 1e-9, (o) => `${o.name} +${ms(o.hostP50 - o.ceilingP50)} ms`)}`,
+    `- throughput ≥ ${TARGET.ceilingThroughput}× the ceiling's: ${count(rs, (r) => r.throughputVsCeiling >= TARGET.ceilingThroughput, (r) => `${r.resource} ${r.throughputVsCeiling}`)}`,
     `- round trips at the API minimum: ${count(ops, (o) => o.roundTrips === o.minimum, (o) => `${o.name} ${o.roundTrips} for ${o.minimum}`)}`,
     `- token fetches as expected (one per credential, none for static tokens): ${count(rs, (r) => r.tokenFetches === r.expectedTokenFetches, (r) => `${r.resource} ${r.tokenFetches} for ${r.expectedTokenFetches}`)}`,
-    `- throughput ≥ ${TARGET.throughputRatio}× the bare loop: ${count(rs, (r) => r.throughputRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.throughputRatio}`)}`,
-    // Not targets: the same creates without the host, and through the host with a provider
-    // sending only the bare requests, to tell the provider's share from the host's.
-    `  (without the host, the provider's hooks in-process: ${count(rs, (r) => r.hooksRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.hooksRatio}`)})`,
-    `  (through the host, a provider sending only the bare requests: ${count(rs, (r) => r.ceilingRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.ceilingRatio}`)})`,
+    // Reported, not judged: against the bare undici loop, which no provider through this host reaches.
+    `reported against the bare undici loop (the host's cost and ours):`,
+    `  p50 ratio ≤ ${TARGET.ratioP50}: ${count(ops, (o) => o.ratioP50 <= TARGET.ratioP50, (o) => `${o.name} ${o.ratioP50}`)}; the ceiling: ${count(ops, (o) => o.ceilingRatioP50 <= TARGET.ratioP50, (o) => `${o.name} ${o.ceilingRatioP50}`)}`,
+    `  throughput ≥ ${TARGET.throughputRatio}× the bare loop: ${count(rs, (r) => r.throughputRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.throughputRatio}`)}; the ceiling: ${count(rs, (r) => r.ceilingRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.ceilingRatio}`)}; the hooks in-process: ${count(rs, (r) => r.hooksRatio >= TARGET.throughputRatio, (r) => `${r.resource} ${r.hooksRatio}`)}`,
   ];
 }
 
