@@ -78,14 +78,16 @@ export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string,
   const unknowns = unknownPaths(given);
   const parsed = schema.safeParse(given);
   // Checked before the schema's verdict: a record schema drops such a key without an issue.
-  const failures: CheckFailure[] = prototypeKeyFailures(given);
+  const failures: CheckFailure[] = [...prototypeKeyFailures(given), ...refusedSecretFailures(given)];
   if (parsed.success && failures.length === 0) {
     return { inputs: stripUndefined(parsed.data) as Record<string, unknown>, failures: [] };
   }
   if (parsed.success) return { inputs: stripUndefined(given) as Record<string, unknown>, failures };
+  const refused = refusedSecretFailures(given).map((f) => [f.property]);
   for (const issue of parsed.error.issues) {
     const path = issue.path as Path;
     if (unknowns.some((u) => related(u, path))) continue;
+    if (refused.some((r) => related(r, path))) continue;
     failures.push(toFailure(issue, path));
   }
   return { inputs: stripUndefined(normaliseKnown(schema, given)) as Record<string, unknown>, failures: dedupe(failures) };
@@ -143,6 +145,20 @@ export function normaliseKnown(schema: z.ZodType, v: unknown): unknown {
     default:
       return v;
   }
+}
+
+/**
+ * Inputs the resource class replaced because the program wrapped them in `pulumi.secret` where a
+ * secret cannot go (they become the id: core/secrets.ts `refuseSecretIdInputs`), named with the
+ * class's reason instead of the schema's "must be a string".
+ */
+function refusedSecretFailures(v: Record<string, unknown>): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  for (const [k, x] of Object.entries(v ?? {})) {
+    const reason = x && typeof x === "object" ? (x as { refusedSecret?: unknown }).refusedSecret : undefined;
+    if (typeof reason === "string") out.push({ property: k, reason: `${k}: ${reason}` });
+  }
+  return out;
 }
 
 const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"];

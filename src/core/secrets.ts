@@ -109,7 +109,10 @@ export function refuseSecretIdInputs(type: string, args: Record<string, unknown>
         `${type}: '${k}' is wrapped in pulumi.secret, but it becomes (part of) the resource id, which Pulumi stores and ` +
           "shows in plaintext; pass it as a plain value (pulumi.unsecret) if it may be seen, or keep the secret out of it",
       );
-      return { refusedSecret: `'${k}' cannot be secret: it becomes the resource id` };
+      return {
+        refusedSecret:
+          "is wrapped in pulumi.secret, but it becomes (part of) the resource id, which Pulumi stores and shows in plaintext: pass it as a plain value",
+      };
     });
   }
   return out;

@@ -245,6 +245,8 @@ describe("secrets follow the engine's rules through the real Pulumi engine", () 
     const up = await go("up", o);
     expect(up.ok).toBe(false);
     expect([...up.errors, ...up.diagnostics].join("\n")).toMatch(/'clientExtId' is wrapped in pulumi\.secret, but it becomes \(part of\) the resource id/);
+    // Check names the property and why, instead of the schema's "must be a string".
+    expect(up.errors.join("\n")).toMatch(/clientExtId: is wrapped in pulumi\.secret, but it becomes \(part of\) the resource id/);
     expect(patches()).toBe(before);
     expect(findCanaries(["acme/p-bob"], { state: texts().state })).toEqual([]);
   });
