@@ -1,0 +1,330 @@
+/**
+ * Stacks through the real engine (tools/engine.ts): `pulumi preview`, `up`, `refresh` and
+ * `destroy` of a stack of N resources, a mix of the five (N/5 each), against the five emulators
+ * answering after a fixed latency, at the engine's default parallelism and at `--parallel 1`.
+ *
+ * Beside each, the engine floor: the same stack (same names, same type count, same inputs) of
+ * do-nothing dynamic resources, one shared provider object, whose outputs are as large as ours
+ * were in the same run (a padding output makes up the difference, per resource) and whose
+ * `__provider` text is as long as ours. Each floor hook waits what the API costs at its best
+ * (the API's minimum round trips for that operation × the latency; check and diff wait nothing,
+ * as ours are offline), so the difference between the two is what our code costs, not the API.
+ *
+ * An operation's time runs from the engine's first printed line to its last (its summary): the
+ * workspace set-up before and the `pulumi stack export` tools/engine.ts runs after are not counted. Peak memory: this process
+ * (the inline program's language host; it also holds the emulators), sampled every 100 ms, and the
+ * provider host (the node process of `pulumi-resource-pulumi-nodejs` under this process), its
+ * VmHWM read from /proc while it runs.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as pulumiType from "@pulumi/pulumi";
+import { TARGETS, type BenchEnv } from "./bench";
+import { run, type ConfigValue, type RunOptions, type Verb } from "./engine";
+
+const PKG_ROOT = path.resolve(__dirname, "..", "..");
+export const VERBS: Verb[] = ["preview", "up", "refresh", "destroy"];
+
+export interface StackOp {
+  size: number;
+  /** 0: the engine's default. */
+  parallel: number;
+  side: "ours" | "floor";
+  verb: Verb;
+  seconds: number;
+  msPerResource: number;
+  ok: boolean;
+  /** Peak RSS of this process (the language host) during the operation, MB. */
+  languageHostPeakMb: number;
+  /** Peak RSS (VmHWM) of the provider host during the operation, MB; undefined if none ran. */
+  providerHostPeakMb?: number;
+}
+
+/** The vendor module and class of each benchmark target. */
+const CLASS: Record<string, [string, string]> = {
+  "scm:ScepProfile": ["scm", "ScepProfile"],
+  "czertainly:ScepProfile": ["czertainly", "ScepProfile"],
+  "vcf:IdentityProvider": ["vcf", "IdentityProvider"],
+  "cxif:ScimConfiguration": ["cxif", "ScimConfiguration"],
+  "nevisidm:ProfileProperties": ["nevisidm", "ProfileProperties"],
+};
+
+function secretKey(k: string): boolean {
+  return /secret|password|token/i.test(k) && !/url/i.test(k);
+}
+
+/** Pids of this process's descendants whose command line runs the SDK's dynamic-provider host. */
+function providerHostPids(): number[] {
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, "utf8"));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = (pid: number) => {
+    for (let p = parent.get(pid); p && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  return [...cmd].filter(([pid, c]) => c.includes("dynamic-provider") && mine(pid)).map(([pid]) => pid);
+}
+
+function vmHwmMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples both memories while `f` runs. */
+async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | undefined]> {
+  let lang = process.memoryUsage.rss();
+  const hosts = new Map<number, number>();
+  const sample = () => {
+    lang = Math.max(lang, process.memoryUsage.rss());
+    for (const pid of providerHostPids()) {
+      const mb = vmHwmMb(pid);
+      if (mb !== undefined) hosts.set(pid, Math.max(hosts.get(pid) ?? 0, mb));
+    }
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    const r = await f();
+    return [r, Math.round(lang / 2 ** 20), hosts.size ? Math.max(...hosts.values()) : undefined];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * The floor's provider: one object for the whole stack, doing nothing but waiting what the API
+ * costs at best. `pad` stretches its serialized text to the length of ours.
+ */
+function floorProvider(pad: string): pulumiType.dynamic.ResourceProvider {
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const outs = (inputs: any) => ({ ...inputs, padding: "x".repeat(Math.max(0, inputs.padTo ?? 0)) });
+  return {
+    check: async (_olds, news) => ({ inputs: news }),
+    diff: async () => ({ changes: false }),
+    create: async (inputs) => {
+      await wait(inputs.waitMs.create);
+      return { id: Math.random().toString(36).slice(2), outs: outs(inputs) };
+    },
+    read: async (id, props) => {
+      await wait(props.waitMs.read);
+      return { id, props };
+    },
+    update: async (_id, _olds, news) => {
+      await wait(news.waitMs.update);
+      return { outs: outs(news) };
+    },
+    delete: async (_id, props) => {
+      await wait(props.waitMs.delete);
+    },
+    // Carried in the closure only so that the text is as long as ours (referenced, so serialized).
+    ...{ configure: async () => void pad.length },
+  };
+}
+
+interface Started {
+  envs: { type: string; env: BenchEnv }[];
+  config: Record<string, ConfigValue>;
+}
+
+async function startEmulators(size: number, latencyMs: number): Promise<Started> {
+  const per = Math.ceil(size / TARGETS.length);
+  const envs: Started["envs"] = [];
+  const config: Record<string, ConfigValue> = {};
+  for (const t of TARGETS) {
+    const env = await t.start(latencyMs, per);
+    envs.push({ type: t.type, env });
+    for (const [k, v] of Object.entries(env.config)) config[k] = { value: v, ...(secretKey(k) ? { secret: true } : {}) };
+  }
+  return { envs, config };
+}
+
+export interface StackBenchOptions {
+  sizes: number[];
+  /** 0 = the engine's default. */
+  parallels: number[];
+  latencyMs: number;
+  progress?: (line: string) => void;
+}
+
+export interface StackRow {
+  size: number;
+  parallel: number;
+  verb: Verb;
+  oursSeconds: number;
+  floorSeconds: number;
+  oursMsPerResource: number;
+  floorMsPerResource: number;
+  /** ours / floor − 1. */
+  overhead: number;
+  oursLanguageHostPeakMb: number;
+  floorLanguageHostPeakMb: number;
+  oursProviderHostPeakMb?: number;
+  floorProviderHostPeakMb?: number;
+}
+
+export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]; rows: StackRow[] }> {
+  const progress = o.progress ?? (() => undefined);
+  const tp = require(path.join(PKG_ROOT, "dist/src/index.js"));
+  const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "trustplane-stack-bench-"));
+  const ops: StackOp[] = [];
+  const ourProviderLength = fs.readFileSync(path.join(PKG_ROOT, "test/fixtures/provider-closure/scm.ScepProfile.txt"), "utf8").length;
+  try {
+    for (const size of o.sizes) {
+      for (const parallel of o.parallels) {
+        const label = `${size} resources, ${parallel ? `--parallel ${parallel}` : "default parallelism"}`;
+        const base = (side: string): Omit<RunOptions, "program"> => {
+          const workDir = path.join(root, `${side}-${size}-p${parallel}`);
+          fs.mkdirSync(workDir, { recursive: true });
+          return { workDir, backendDir: path.join(workDir, "backend"), project: "stackbench", stack: `${side}-${size}-p${parallel}`, ...(parallel ? { parallel } : {}) };
+        };
+        // Ours, against fresh emulators.
+        const started = await startEmulators(size, o.latencyMs);
+        const per = Math.ceil(size / TARGETS.length);
+        const names: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+        for (let i = 0; i < size; i++) {
+          const { type, env } = started.envs[i % TARGETS.length];
+          names.push({ type, name: `${type.replace(":", "-")}-${Math.floor(i / TARGETS.length)}`, inputs: env.inputs(Math.floor(i / TARGETS.length)) });
+        }
+        if (per * TARGETS.length < size) throw new Error("unreachable");
+        const ours = () => {
+          for (const r of names) {
+            const [mod, cls] = CLASS[r.type];
+            new tp[mod][cls](r.name, r.inputs);
+          }
+        };
+        let outputSizes = new Map<string, number>();
+        try {
+          const b = { ...base("ours"), program: ours, config: started.config };
+          for (const verb of VERBS) {
+            progress(`stack bench: ${label}: ours ${verb}…`);
+            const op = await timedOp(verb, b);
+            ops.push({ size, parallel, side: "ours", verb, ...op.figures });
+            if (!op.ok) throw new Error(`ours ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
+            if (verb === "up") outputSizes = new Map(op.resources.map((r: any) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), JSON.stringify(r.outputs ?? {}).length]));
+          }
+        } finally {
+          for (const { env } of started.envs) await env.stop();
+        }
+        // The floor: the same names and inputs, do-nothing hooks waiting the API's best.
+        const provider = floorProvider("p".repeat(Math.max(0, ourProviderLength - 1500)));
+        const floor = () => {
+          for (const r of names) {
+            const env = started.envs.find((e) => e.type === r.type)!.env;
+            const m = env.minimum;
+            const waitMs = { create: m.create * o.latencyMs, read: m.read * o.latencyMs, update: m.update * o.latencyMs, delete: m.delete * o.latencyMs };
+            const props = { ...r.inputs, waitMs, padTo: 0 };
+            props.padTo = (outputSizes.get(r.name) ?? 0) - JSON.stringify(props).length - 14;
+            new (pulumi.dynamic.Resource as any)(provider, r.name, props, {}, "floor", r.type.split(":")[1]);
+          }
+        };
+        const fb = { ...base("floor"), program: floor };
+        for (const verb of VERBS) {
+          progress(`stack bench: ${label}: floor ${verb}…`);
+          const op = await timedOp(verb, fb);
+          ops.push({ size, parallel, side: "floor", verb, ...op.figures });
+          if (!op.ok) throw new Error(`floor ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  return { ops, rows: stackRows(ops) };
+}
+
+async function timedOp(verb: Verb, b: RunOptions) {
+  // From the engine's first printed line to its last: the workspace and stack set-up that
+  // tools/engine.ts does before the first operation on a stack, and the export after each, are out.
+  let first: number | undefined;
+  let last = 0;
+  const [r, lang, host] = await watched(() => run(verb, { ...b, out: () => void ((last = performance.now()), (first ??= last)) }));
+  const t0 = first ?? last;
+  const size = Number(b.stack.split("-")[1]);
+  const seconds = (last - t0) / 1000;
+  return {
+    ok: r.ok,
+    errors: r.errors,
+    resources: r.resources,
+    figures: { seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, languageHostPeakMb: lang, ...(host !== undefined ? { providerHostPeakMb: host } : {}) },
+  };
+}
+
+function round(n: number, d = 3): number {
+  const f = 10 ** d;
+  return Math.round(n * f) / f;
+}
+
+export function stackRows(ops: StackOp[]): StackRow[] {
+  const rows: StackRow[] = [];
+  for (const o of ops.filter((x) => x.side === "ours")) {
+    const f = ops.find((x) => x.side === "floor" && x.size === o.size && x.parallel === o.parallel && x.verb === o.verb);
+    if (!f) continue;
+    rows.push({
+      size: o.size, parallel: o.parallel, verb: o.verb,
+      oursSeconds: o.seconds, floorSeconds: f.seconds, oursMsPerResource: o.msPerResource, floorMsPerResource: f.msPerResource,
+      overhead: round(o.seconds / f.seconds - 1),
+      oursLanguageHostPeakMb: o.languageHostPeakMb, floorLanguageHostPeakMb: f.languageHostPeakMb,
+      oursProviderHostPeakMb: o.providerHostPeakMb, floorProviderHostPeakMb: f.providerHostPeakMb,
+    });
+  }
+  return rows;
+}
+
+export const STACK_TARGET = { overhead: 0.1, growthFor10x: 10.5 };
+
+/** Markdown table of the stack rows. */
+export function stackTable(rows: StackRow[]): string {
+  const lines = [
+    "| resources | parallel | op | ours s | floor s | ours ms/resource | floor ms/resource | overhead | language host peak MB (floor) | provider host peak MB (floor) |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.floorSeconds} | ${r.oursMsPerResource} | ${r.floorMsPerResource} | ${(r.overhead * 100).toFixed(1)} % | ${r.oursLanguageHostPeakMb} (${r.floorLanguageHostPeakMb}) | ${r.oursProviderHostPeakMb ?? "n/a"} (${r.floorProviderHostPeakMb ?? "n/a"}) |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The stack targets: overhead over the floor at the largest size, and growth from the smallest
+ * size to the largest (ours, seconds), against the ratio of sizes scaled from the 10.5x-for-10x goal.
+ */
+export function stackSummary(rows: StackRow[]): string[] {
+  if (rows.length === 0) return [];
+  const sizes = [...new Set(rows.map((r) => r.size))].sort((a, b) => a - b);
+  const small = sizes[0];
+  const large = sizes[sizes.length - 1];
+  const atLarge = rows.filter((r) => r.size === large);
+  const misses = atLarge.filter((r) => r.overhead > STACK_TARGET.overhead);
+  const lines = [
+    `stack targets (through the real engine):`,
+    `- overhead over the engine floor ≤ ${STACK_TARGET.overhead * 100} % at ${large} resources: ${atLarge.length - misses.length} of ${atLarge.length}${misses.length ? ` (misses: ${misses.map((r) => `${r.verb} ${r.parallel ? `-p${r.parallel}` : "default"} ${(r.overhead * 100).toFixed(1)} %`).join(", ")})` : ""}`,
+  ];
+  if (large > small) {
+    const limit = round((STACK_TARGET.growthFor10x / 10) * (large / small), 2);
+    const growth = atLarge.map((r) => {
+      const s = rows.find((x) => x.size === small && x.parallel === r.parallel && x.verb === r.verb)!;
+      return { r, g: round(r.oursSeconds / s.oursSeconds, 2), fg: round(r.floorSeconds / s.floorSeconds, 2) };
+    });
+    const gm = growth.filter((x) => x.g > limit);
+    lines.push(
+      `- growth from ${small} to ${large} resources (${large / small}x) ≤ ${limit}x: ${growth.length - gm.length} of ${growth.length}; ours ${growth.map((x) => `${x.r.verb} ${x.r.parallel ? "-p1" : "default"} ${x.g}x (floor ${x.fg}x)`).join(", ")}`,
+    );
+  }
+  return lines;
+}
