@@ -108,7 +108,7 @@ async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | und
  * The floor's provider: one object for the whole stack, doing nothing but waiting what the API
  * costs at best. `pad` stretches its serialized text to the length of ours.
  */
-function floorProvider(pad: string): pulumiType.dynamic.ResourceProvider {
+export function floorProvider(pad: string): pulumiType.dynamic.ResourceProvider {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const outs = (inputs: any) => ({ ...inputs, padding: "x".repeat(Math.max(0, inputs.padTo ?? 0)) });
   return {
@@ -132,6 +132,14 @@ function floorProvider(pad: string): pulumiType.dynamic.ResourceProvider {
     // Carried in the closure only so that the text is as long as ours (referenced, so serialized).
     ...{ configure: async () => void pad.length },
   };
+}
+
+/** The floor's provider, its serialized text as long as `length` (ours: about 2.3 KB). */
+export async function floorProviderOfLength(length: number): Promise<pulumiType.dynamic.ResourceProvider> {
+  const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+  const size = async (p: pulumiType.dynamic.ResourceProvider) => ((await serializeFunction(() => p, { allowSecrets: true })).text as string).length;
+  const bare = await size(floorProvider(""));
+  return floorProvider("p".repeat(Math.max(0, length - bare)));
 }
 
 interface Started {
@@ -220,7 +228,7 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           for (const { env } of started.envs) await env.stop();
         }
         // The floor: the same names and inputs, do-nothing hooks waiting the API's best.
-        const provider = floorProvider("p".repeat(Math.max(0, ourProviderLength - 1500)));
+        const provider = await floorProviderOfLength(ourProviderLength);
         const floor = () => {
           for (const r of names) {
             const env = started.envs.find((e) => e.type === r.type)!.env;

@@ -1,0 +1,58 @@
+/**
+ * Issue 17's two program-side benchmarks, run small: what is checked is what does not depend on
+ * the machine. Registration: every round of each side registered its resources, and the floor
+ * declaring our output keys really declares them. Stacks: every preview, up, refresh and destroy
+ * of ours and of the engine floor succeeded through the real engine, memory of both hosts was
+ * read, the floor's provider text is at least as long as ours, and the chart is one SVG with a
+ * line per side and operation.
+ */
+import { describe, expect, it, vi } from "vitest";
+import type * as Chart from "../../tools/chart";
+import type * as Registration from "../../tools/registration";
+import type * as StackBench from "../../tools/stack-bench";
+import { requireDist } from "../helpers";
+
+vi.setConfig({ testTimeout: 240_000 });
+
+const registration: typeof Registration = requireDist("./dist/tools/registration.js");
+const stackBench: typeof StackBench = requireDist("./dist/tools/stack-bench.js");
+const chart: typeof Chart = requireDist("./dist/tools/chart.js");
+
+describe("the registration benchmark, one small round", () => {
+  it("times ours, the SDK floor and the floor with our output keys, each in its own process", () => {
+    const r = registration.registrationBench(10, 1);
+    expect(r.rounds.map((x) => x.side).sort()).toEqual(["floor", "floor-outputs", "ours"]);
+    for (const x of r.rounds) {
+      expect(x.resources).toBe(10);
+      expect(x.msPerResource).toBeGreaterThan(0);
+      expect(x.cpuMsPerResource).toBeGreaterThan(0);
+    }
+    expect(r.ratio).toBeGreaterThan(0);
+  });
+});
+
+describe("the stack benchmark through the real engine, five resources", () => {
+  it("runs every operation of ours and of the floor, reads both hosts' memory, and charts them", async () => {
+    const { ops, rows } = await stackBench.stackBench({ sizes: [5], parallels: [0], latencyMs: 0 });
+    expect(ops.map((o) => `${o.side} ${o.verb} ${o.ok}`)).toEqual([
+      ...stackBench.VERBS.map((v) => `ours ${v} true`),
+      ...stackBench.VERBS.map((v) => `floor ${v} true`),
+    ]);
+    for (const o of ops) {
+      expect(o.seconds).toBeGreaterThan(0);
+      expect(o.languageHostPeakMb).toBeGreaterThan(0);
+    }
+    // Every operation starts the provider host (a preview for check), so each has a reading.
+    expect(ops.filter((o) => o.providerHostPeakMb === undefined)).toEqual([]);
+    expect(rows).toHaveLength(4);
+    const svg = chart.stackChart(rows, "t");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<polyline/g)).toHaveLength(8);
+  });
+
+  it("gives the floor a provider whose text is at least as long as ours", async () => {
+    const { serializeFunction } = requireDist("@pulumi/pulumi/runtime/closure/serializeClosure");
+    const p = await stackBench.floorProviderOfLength(2300);
+    expect((await serializeFunction(() => p, { allowSecrets: true })).text.length).toBeGreaterThanOrEqual(2300);
+  });
+});
