@@ -14,7 +14,7 @@ import * as cxif from "./cxif";
 import * as czertainly from "./czertainly";
 import * as nevisidm from "./nevisidm";
 import type { DiscoverOptions } from "./options";
-import { configSetLine, render, type Discovery, type VendorInfo } from "./render";
+import { configSetLine, nounOf, render, type Discovery, type VendorInfo } from "./render";
 import * as scm from "./scm";
 import * as vcf from "./vcf";
 
@@ -158,7 +158,7 @@ export async function run(argv: string[], io: { stderr: (s: string) => void; std
     } else io.stdout(r.text);
     if (!quiet) {
       const n = d.objects.length;
-      io.stderr(`trustplane discover ${vendor}: ${n} ${mod.info.noun}${n === 1 ? "" : "s"} to adopt${v.out ? `, written to ${v.out}` : ""}${d.skipped.length ? `; skipped ${d.skipped.length}` : ""}\n`);
+      io.stderr(`trustplane discover ${vendor}: ${n} ${nounOf(mod.info, n)} to adopt${v.out ? `, written to ${v.out}` : ""}${d.skipped.length ? `; skipped ${d.skipped.length}` : ""}\n`);
       for (const s of d.skipped) io.stderr(`  skipped: ${s}\n`);
       if (r.secrets.length) {
         io.stderr("Set the write-only secrets the program reads, in the stack that runs it:\n");
@@ -181,7 +181,9 @@ function usage(io: { stderr: (s: string) => void }, why: string): number {
 if (require.main === module) {
   run(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
     (code) => {
-      process.exitCode = code;
+      // The transport keeps connections alive for the next call; the command is done, so it exits
+      // once what it wrote has been flushed.
+      process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
     },
     (e) => {
       process.stderr.write(`trustplane: ${redact(String((e as Error)?.stack ?? e))}\n`);

@@ -9,7 +9,7 @@ import { hooks } from "../nevisidm/provider";
 import { eachWithProgress, type DiscoverOptions } from "./options";
 import type { Discovered, Discovery } from "./render";
 
-export const info = { vendor: "nevisidm", kind: "ProfileProperties", noun: "profile's properties" };
+export const info = { vendor: "nevisidm", kind: "ProfileProperties", noun: "profile's properties", plural: "profiles' properties" };
 
 type Props = Record<string, unknown>;
 
