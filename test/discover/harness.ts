@@ -136,8 +136,8 @@ export interface AdoptionCheck {
   liveIds: string[];
   /** Trustplane config for the engine's stack (credentials). */
   config: Config;
-  /** Values for the secret keys the command printed. */
-  secretValue: (key: string) => string;
+  /** Values for the secret keys the command printed; undefined leaves an optional one unset. */
+  secretValue: (key: string) => string | undefined;
   project?: string;
 }
 
@@ -148,7 +148,10 @@ export async function adoptThroughEngine(dir: string, c: AdoptionCheck) {
   const text = fs.readFileSync(path.join(dir, "index.ts"), "utf8");
   const keys = [...new Set([...text.matchAll(/config\.(?:require|get)Secret\("([^"]+)"\)/g)].map((m) => m[1]))];
   const config: Config = { ...c.config };
-  for (const k of keys) config[`${project}:${k}`] = { value: c.secretValue(k), secret: true };
+  for (const k of keys) {
+    const v = c.secretValue(k);
+    if (v !== undefined) config[`${project}:${k}`] = { value: v, secret: true };
+  }
   const o = { projectDir: fx.dir, stateFile: fx.stateFile, program: loadable(dir), project, stack: "adopt", config, passphrase: "p", out: () => undefined };
   const preview = await runEngine("preview", o);
   expect(preview.errors).toEqual([]);
