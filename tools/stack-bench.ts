@@ -39,6 +39,8 @@ export interface StackOp {
   languageHostPeakMb: number;
   /** Peak RSS (VmHWM) of the provider host during the operation, MB; undefined if none ran. */
   providerHostPeakMb?: number;
+  /** CPU time of the provider host as last sampled (a lower bound), ms. */
+  providerHostCpuMs?: number;
   /** Length of `pulumi stack export` after the operation (the floor's should be about ours). */
   stateBytes: number;
 }
@@ -77,6 +79,17 @@ function providerHostPids(): number[] {
   return [...cmd].filter(([pid, c]) => c.includes("dynamic-provider") && mine(pid)).map(([pid]) => pid);
 }
 
+/** User + system CPU time of a process so far, ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function vmHwmMb(pid: number): number | undefined {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -87,20 +100,24 @@ function vmHwmMb(pid: number): number | undefined {
 }
 
 /** Samples both memories while `f` runs. */
-async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | undefined]> {
+async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | undefined, number | undefined]> {
   let lang = process.memoryUsage.rss();
   const hosts = new Map<number, number>();
+  const cpu = new Map<number, number>();
   const sample = () => {
     lang = Math.max(lang, process.memoryUsage.rss());
     for (const pid of providerHostPids()) {
       const mb = vmHwmMb(pid);
       if (mb !== undefined) hosts.set(pid, Math.max(hosts.get(pid) ?? 0, mb));
+      const c = cpuMs(pid);
+      if (c !== undefined) cpu.set(pid, c);
     }
   };
   const timer = setInterval(sample, 100);
   try {
     const r = await f();
-    return [r, Math.round(lang / 2 ** 20), hosts.size ? Math.max(...hosts.values()) : undefined];
+    // The host's CPU time as last seen (up to 100 ms before it exited): a lower bound.
+    return [r, Math.round(lang / 2 ** 20), hosts.size ? Math.max(...hosts.values()) : undefined, cpu.size ? [...cpu.values()].reduce((a, b) => a + b, 0) : undefined];
   } finally {
     clearInterval(timer);
   }
@@ -286,7 +303,7 @@ async function timedOp(verb: Verb, b: RunOptions) {
   // tools/engine.ts does before the first operation on a stack, and the export after each, are out.
   let first: number | undefined;
   let last = 0;
-  const [r, lang, host] = await watched(() => run(verb, { ...b, out: () => void ((last = performance.now()), (first ??= last)) }));
+  const [r, lang, host, hostCpu] = await watched(() => run(verb, { ...b, out: () => void ((last = performance.now()), (first ??= last)) }));
   const t0 = first ?? last;
   const size = Number(b.stack.split("-")[1]);
   const seconds = (last - t0) / 1000;
@@ -294,7 +311,7 @@ async function timedOp(verb: Verb, b: RunOptions) {
     ok: r.ok,
     errors: r.errors,
     resources: r.resources,
-    figures: { seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang, ...(host !== undefined ? { providerHostPeakMb: host } : {}) },
+    figures: { seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang, ...(host !== undefined ? { providerHostPeakMb: host } : {}), ...(hostCpu !== undefined ? { providerHostCpuMs: hostCpu } : {}) },
   };
 }
 
