@@ -1,19 +1,23 @@
 /**
  * `trustplane discover czertainly` against the CZERTAINLY Core emulator: profiles with and without
  * an RA profile, issue and custom attributes, certificate associations, Intune, a challenge
- * password, a renewal threshold, disabled; then the written program through tsc and the real engine.
+ * password, a renewal threshold, disabled, `secret`-typed attribute content; then the written program through tsc and the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, trustplane } from "../helpers";
+import { canary, requireDist, trustplane } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
 const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
+const { defaultSeed } = requireDist("./dist/src/czertainly/emulator.js");
+/** A custom attribute whose content is `secret`-typed: Core answers it without the secret. */
+const SECRET_ATTR = { uuid: "2a3b4c5d-6e7f-4081-9203-b4c5d6e7f8ff", name: "enrollmentKey", contentType: "secret" };
 let c: any;
 
 beforeAll(async () => {
-  c = await startCzertainlyEmulator();
+  const attributeDefinitions = [...defaultSeed().attributeDefinitions, { ...SECRET_ATTR, label: "Enrollment key", resources: ["scepProfiles"] }];
+  c = await startCzertainlyEmulator({ seed: { attributeDefinitions } });
 });
 afterAll(() => c.stop());
 
@@ -28,6 +32,7 @@ const SHAPES = [
     enableIntune: true, intuneTenant: "contoso.onmicrosoft.com", intuneApplicationId: "app-1", intuneApplicationKey: "intune-key",
   },
   { name: "servers", caCertificateUuid: SEED.ecdsaCaUuid, renewalThreshold: 30, enabled: false },
+  { name: "kiosk", caCertificateUuid: SEED.rsaCaUuid, customAttributes: [{ ...SECRET_ATTR, content: [{ data: { secret: "attr-by-hand" } }] }] },
   {
     name: "laptops.v2", caCertificateUuid: SEED.expiringCaUuid,
     certificateAssociations: {
@@ -46,7 +51,7 @@ describe("trustplane discover czertainly", () => {
     const stack = stackWithConfig(config());
     const before = c.emu.requests.length;
     const r = await discoverCli(["discover", "czertainly", "--stack-dir", stack.dir, "--stack", stack.stack], stack.env);
-    expect(r.stderr).toContain("3 SCEP profiles to adopt");
+    expect(r.stderr).toContain("4 SCEP profiles to adopt");
     expect(r.code).toBe(0);
     text = r.stdout;
     expect(c.emu.requests.slice(before).every((x: any) => x.method === "GET")).toBe(true);
@@ -54,9 +59,10 @@ describe("trustplane discover czertainly", () => {
     expect(text).toContain('new czertainly.ScepProfile("laptops-v2", {');
     expect(text).toContain('intuneApplicationKey: config.requireSecret("devicesIntuneKey")');
     expect(text).toContain('challengePassword: config.getSecret("devicesChallengePassword")');
-    expect(secretKeys(r.stderr).sort()).toEqual(["devicesChallengePassword", "devicesIntuneKey", "laptopsV2ChallengePassword", "serversChallengePassword"]);
+    expect(secretKeys(r.stderr).sort()).toEqual(["devicesChallengePassword", "devicesIntuneKey", "kioskChallengePassword", "kioskEnrollmentKeySecret", "laptopsV2ChallengePassword", "serversChallengePassword"]);
     expect(text).not.toContain(c.token);
-    expect(text).not.toContain("typed-by-hand");
+    expect(text).not.toMatch(/by-hand/);
+    expect(text).toContain('secret: config.requireSecret("kioskEnrollmentKeySecret")');
     const again = await discoverCli(["discover", "czertainly", "--quiet"], { CZERTAINLY_URL: c.url, CZERTAINLY_TOKEN: c.token });
     expect(again.stdout).toBe(text);
     process.stdout.write(`\n--- generated (czertainly) ---\n${text}\n--- stderr ---\n${r.stderr}\n`);
@@ -81,6 +87,8 @@ describe("trustplane discover czertainly", () => {
     const devices = [...c.state.profiles.values()].find((p: any) => p.name === "devices") as any;
     expect(devices.intuneApplicationKey).toBe(values.devicesIntuneKey);
     expect(devices.challengePassword).toBe(values.devicesChallengePassword);
+    const kiosk = [...c.state.profiles.values()].find((p: any) => p.name === "kiosk") as any;
+    expect(JSON.stringify(kiosk.customAttributes)).toContain(values.kioskEnrollmentKeySecret);
     expect(c.state.profiles.size).toBe(SHAPES.length);
   });
 });
