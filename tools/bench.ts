@@ -811,7 +811,10 @@ async function main(): Promise<void> {
   }
   let stack: { ops: StackOp[]; rows: StackRow[] } | undefined;
   if (parts.includes("stack")) {
-    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress });
+    const opsFile = path.join(PKG_ROOT, "bench-results", "stack-ops.jsonl");
+    fs.mkdirSync(path.dirname(opsFile), { recursive: true });
+    fs.writeFileSync(opsFile, "");
+    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile });
   }
   const out = path.join(PKG_ROOT, "bench-results");
   fs.mkdirSync(out, { recursive: true });

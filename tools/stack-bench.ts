@@ -184,6 +184,8 @@ export interface StackBenchOptions {
   parallels: number[];
   latencyMs: number;
   progress?: (line: string) => void;
+  /** Each operation's figures appended as a JSON line as soon as it is measured (a long run cut short keeps them). */
+  opsFile?: string;
 }
 
 export interface StackRow {
@@ -208,6 +210,10 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
   const pulumi: typeof pulumiType = require("@pulumi/pulumi");
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "trustplane-stack-bench-"));
   const ops: StackOp[] = [];
+  const record = (op: StackOp) => {
+    ops.push(op);
+    if (o.opsFile) fs.appendFileSync(o.opsFile, JSON.stringify(op) + "\n");
+  };
   const ourProviderLength = fs.readFileSync(path.join(PKG_ROOT, "test/fixtures/provider-closure/scm.ScepProfile.txt"), "utf8").length;
   try {
     // One untimed preview of a small stack of each side first: this process's first program run
@@ -242,7 +248,7 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           for (const verb of VERBS) {
             progress(`stack bench: ${label}: ours ${verb}…`);
             const op = await timedOp(verb, b);
-            ops.push({ size, parallel, side: "ours", verb, ...op.figures });
+            record({ size, parallel, side: "ours", verb, ...op.figures });
             if (!op.ok) throw new Error(`ours ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
             // Without __provider: the floor's outputs carry their own.
             const sizeOf = (outs: Record<string, unknown>) => JSON.stringify({ ...outs, __provider: undefined }).length;
@@ -268,7 +274,7 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
         for (const verb of VERBS) {
           progress(`stack bench: ${label}: floor ${verb}…`);
           const op = await timedOp(verb, fb);
-          ops.push({ size, parallel, side: "floor", verb, ...op.figures });
+          record({ size, parallel, side: "floor", verb, ...op.figures });
           if (!op.ok) throw new Error(`floor ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
         }
       }
