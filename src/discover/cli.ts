@@ -137,6 +137,11 @@ export async function run(argv: string[], io: { stderr: (s: string) => void; std
   if (extra.length) return usage(io, `unexpected argument '${extra[0]}'`);
   const v = a.values;
   if ((v["stack-dir"] === undefined) !== (v.stack === undefined)) return usage(io, "--stack-dir and --stack go together");
+  const foreign = [
+    ...(vendor !== "scm" ? (["folder", "snippet", "device"] as const).filter((k) => v[k] !== undefined) : []),
+    ...(vendor !== "nevisidm" ? (["client", "profile"] as const).filter((k) => v[k] !== undefined) : []),
+  ];
+  if (foreign.length) return usage(io, `--${foreign[0]} is not an option of \`discover ${vendor}\``);
   const quiet = v.quiet === true;
   try {
     if (v["stack-dir"] !== undefined && v.stack !== undefined) {

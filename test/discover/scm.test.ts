@@ -121,6 +121,9 @@ describe("trustplane discover scm", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/401|invalid_client/);
     expect(bad.stderr).not.toContain("wrong-secret");
+    const foreign = await discoverCli(["discover", "scm", "--folder", "Mobile Users", "--profile", "p-1"], env);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("--profile is not an option of `discover scm`");
     const help = await discoverCli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: trustplane discover <vendor>");
