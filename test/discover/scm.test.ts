@@ -5,8 +5,10 @@
  * containers; then the written program through tsc and the real engine.
  */
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, trustplane } from "../helpers";
+import { canary, tmpDir, trustplane } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -86,6 +88,12 @@ describe("trustplane discover scm", () => {
     expect(a.stderr).toBe("");
     expect(a.stdout).toBe(text);
     expect(b.stdout).toBe(text);
+    const out = path.join(tmpDir(), "infra", "adopted.ts");
+    const c = await discoverCli(["discover", "scm", ...SCAN, "--out", out], env);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe("");
+    expect(c.stderr).toContain(`written to ${out}`);
+    expect(fs.readFileSync(out, "utf8")).toBe(text);
   });
 
   it("type-checks with tsc against the package's types", () => {
