@@ -23,7 +23,7 @@ export function stackChart(rows: StackRow[], title: string): string {
   const verbs = [...new Set(rows.map((r) => r.verb))];
   const W = 460;
   const H = 300;
-  const m = { l: 56, r: 12, t: 34, b: 44 };
+  const m = { l: 56, r: 12, t: 46, b: 44 };
   const width = W * parallels.length;
   const height = H + 48;
   const out: string[] = [
@@ -39,7 +39,7 @@ export function stackChart(rows: StackRow[], title: string): string {
     const xmax = sizes[sizes.length - 1];
     const px = (s: number) => x0 + m.l + ((xmax === xmin ? 0.5 : (s - xmin) / (xmax - xmin)) * (W - m.l - m.r));
     const py = (v: number) => m.t + (1 - v / ymax) * (H - m.t - m.b);
-    out.push(`<text x="${x0 + W / 2}" y="${m.t - 8}" text-anchor="middle">${p ? `--parallel ${p}` : "default parallelism"}</text>`);
+    out.push(`<text x="${x0 + W / 2}" y="${m.t - 10}" text-anchor="middle">${p ? `--parallel ${p}` : "default parallelism"}</text>`);
     out.push(`<line x1="${x0 + m.l}" y1="${py(0)}" x2="${x0 + W - m.r}" y2="${py(0)}" stroke="#444"/>`);
     out.push(`<line x1="${x0 + m.l}" y1="${m.t}" x2="${x0 + m.l}" y2="${py(0)}" stroke="#444"/>`);
     for (let i = 0; i <= 4; i++) {
