@@ -20,3 +20,27 @@ export function czertainlyConfig(c: any): StackConfig {
     "trustplane:czertainlyToken": { value: c.token, secret: true },
   };
 }
+
+export function vcfConfig(v: any): StackConfig {
+  return {
+    "trustplane:vcfHost": { value: v.host },
+    "trustplane:vcfUsername": { value: v.username },
+    "trustplane:vcfPassword": { value: v.password, secret: true },
+  };
+}
+
+export function cxifConfig(x: any): StackConfig {
+  return {
+    "trustplane:cxifHost": { value: x.url },
+    "trustplane:cxifTokenUrl": { value: x.tokenUrl },
+    "trustplane:cxifClientId": { value: x.clientId },
+    "trustplane:cxifClientSecret": { value: x.clientSecret, secret: true },
+  };
+}
+
+export function nevisidmConfig(n: any, token: string): StackConfig {
+  return {
+    "trustplane:nevisidmUrl": { value: n.url },
+    "trustplane:nevisidmToken": { value: token, secret: true },
+  };
+}

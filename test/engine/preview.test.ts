@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
+import { czertainlyConfig, scmConfig } from "../stack-config";
 import { canary, findCanaries, pulumiSdk, stackFixture, trustplane } from "../helpers";
 
 const { startScmEmulator } = trustplane().scm;
@@ -24,17 +25,7 @@ afterAll(async () => {
   await cz.stop();
 });
 
-function config() {
-  return {
-    "trustplane:scmClientId": { value: scm.clientId },
-    "trustplane:scmClientSecret": { value: scm.clientSecret, secret: true },
-    "trustplane:scmTsgId": { value: scm.tsgId },
-    "trustplane:scmTokenUrl": { value: scm.tokenUrl },
-    "trustplane:scmApiUrl": { value: scm.apiUrl },
-    "trustplane:czertainlyUrl": { value: cz.url },
-    "trustplane:czertainlyToken": { value: cz.token, secret: true },
-  };
-}
+const config = () => ({ ...scmConfig(scm), ...czertainlyConfig(cz) });
 
 /** The SCM profile takes its SCEP URL from the CZERTAINLY profile; its constants are given as a person writes them. */
 function program(czName: string) {

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
+import { cxifConfig, czertainlyConfig, nevisidmConfig, scmConfig, vcfConfig } from "../stack-config";
 import { canary, findCanaries, pulumiSdk, stackFixture, trustplane } from "../helpers";
 
 const { startScmEmulator } = trustplane().scm;
@@ -37,26 +38,7 @@ afterAll(async () => {
   for (const e of [scm, cz, vcf, cxif, idm]) await e?.stop();
 });
 
-function config() {
-  return {
-    "trustplane:scmClientId": { value: scm.clientId },
-    "trustplane:scmClientSecret": { value: scm.clientSecret, secret: true },
-    "trustplane:scmTsgId": { value: scm.tsgId },
-    "trustplane:scmTokenUrl": { value: scm.tokenUrl },
-    "trustplane:scmApiUrl": { value: scm.apiUrl },
-    "trustplane:czertainlyUrl": { value: cz.url },
-    "trustplane:czertainlyToken": { value: cz.token, secret: true },
-    "trustplane:vcfHost": { value: vcf.host },
-    "trustplane:vcfUsername": { value: vcf.username },
-    "trustplane:vcfPassword": { value: vcf.password, secret: true },
-    "trustplane:cxifHost": { value: cxif.url },
-    "trustplane:cxifTokenUrl": { value: cxif.tokenUrl },
-    "trustplane:cxifClientId": { value: cxif.clientId },
-    "trustplane:cxifClientSecret": { value: cxif.clientSecret, secret: true },
-    "trustplane:nevisidmUrl": { value: idm.url },
-    "trustplane:nevisidmToken": { value: idmToken, secret: true },
-  };
-}
+const config = () => ({ ...scmConfig(scm), ...czertainlyConfig(cz), ...vcfConfig(vcf), ...cxifConfig(cxif), ...nevisidmConfig(idm, idmToken) });
 
 /** Every leaf wrapped in pulumi.secret (map keys cannot be). */
 function deepSecret(v: unknown): any {
