@@ -102,16 +102,29 @@ function sleep(ms: number): Promise<void> {
  * an attempt whose answer was lost (a reset, a timeout) may have been processed before a later
  * attempt met a refusal. Before reporting the failure, ask the API whether what was wanted already
  * holds (`achieved` answers the result then, or undefined); only when it does not, or cannot be
- * told, does the original error stand. Costs one read, and only on failure.
+ * told, does the original error stand. Costs one read, and only on failure; a read that fails
+ * itself is tried again, as the lookup after an uncertain POST is.
  */
 export async function unlessAchieved<T>(write: () => Promise<T>, achieved: () => Promise<T | undefined>): Promise<T> {
   try {
     return await write();
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    const done = await achieved().catch(() => undefined);
-    if (done === undefined) throw e;
-    return done;
+    // As patient as the lookup after an uncertain POST: a write that landed unanswered and whose
+    // check then met a passing failure escaped the stack (a nevisIDM profile's values orphaned
+    // under the fault matrix through the real engine).
+    const retry = retrySettingsFromEnv();
+    const rounds = retry.maxRetries + 1;
+    for (let i = 1; ; i++) {
+      try {
+        const done = await achieved();
+        if (done === undefined) throw e;
+        return done;
+      } catch (c) {
+        if (c === e || i >= rounds || c instanceof ConfigError) throw e;
+        await sleep(backoffMs(i, c instanceof ApiError ? c.retryAfter : undefined, retry));
+      }
+    }
   }
 }
 
