@@ -14,7 +14,7 @@ import { vcfClient } from "../../src/vcf/client";
 import { VcfTaskFailedError, VcfTaskTimeoutError } from "../../src/vcf/errors";
 import { EMBEDDED_ID, startVcfEmulator, type VcfEmulator } from "../../src/vcf/emulator";
 
-const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+import { adfsArgs, PEM } from "./fixtures";
 
 let vcf: VcfEmulator;
 let connection: Record<string, unknown>;
@@ -31,28 +31,6 @@ beforeEach(() => {
   for (const id of [...vcf.state.idps.keys()]) if (id !== EMBEDDED_ID) vcf.state.idps.delete(id);
 });
 
-export function adfsArgs(extra: Record<string, unknown> = {}) {
-  return {
-    name: "corp-adfs",
-    type: "Microsoft ADFS",
-    certChain: [PEM],
-    ldap: {
-      domainName: "corp.example.com",
-      domainAlias: "CORP",
-      username: "svc-ldap@corp.example.com",
-      password: "ldap-bind-pass",
-      type: "ActiveDirectory",
-      sourceDetails: {
-        usersBaseDn: "OU=Users,DC=corp,DC=example,DC=com",
-        groupsBaseDn: "OU=Groups,DC=corp,DC=example,DC=com",
-        serverEndpoints: ["ldaps://dc01.corp.example.com:636"],
-        certChain: [PEM],
-      },
-    },
-    oidc: { clientId: "vcf-client", clientSecret: "oidc-client-secret", discoveryEndpoint: "https://adfs.corp.example.com/adfs/.well-known/openid-configuration" },
-    ...extra,
-  };
-}
 
 async function checked(extra: Record<string, unknown> = {}, conn: Record<string, unknown> = connection) {
   const r = await hooks.check({}, { ...adfsArgs(extra), connection: conn });

@@ -10,30 +10,8 @@ import { hooks } from "../../src/vcf/provider";
 import { startVcfEmulator, type VcfEmulator } from "../../src/vcf/emulator";
 import { OpenApiContract } from "../openapi";
 
-const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+import { adfsArgs, PEM } from "./fixtures";
 
-function adfsArgs(extra: Record<string, unknown> = {}): Record<string, any> {
-  return {
-    name: "corp-adfs",
-    type: "Microsoft ADFS",
-    certChain: [PEM],
-    ldap: {
-      domainName: "corp.example.com",
-      domainAlias: "CORP",
-      username: "svc-ldap@corp.example.com",
-      password: "ldap-bind-pass",
-      type: "ActiveDirectory",
-      sourceDetails: {
-        usersBaseDn: "OU=Users,DC=corp,DC=example,DC=com",
-        groupsBaseDn: "OU=Groups,DC=corp,DC=example,DC=com",
-        serverEndpoints: ["ldaps://dc01.corp.example.com:636"],
-        certChain: [PEM],
-      },
-    },
-    oidc: { clientId: "vcf-client", clientSecret: "oidc-client-secret", discoveryEndpoint: "https://adfs.corp.example.com/adfs/.well-known/openid-configuration" },
-    ...extra,
-  };
-}
 
 const contract = new OpenApiContract(path.join(__dirname, "identity-providers.openapi.yaml"));
 const documented = (p: string) => p.startsWith("/v1/identity-providers") || p.startsWith("/v1/tasks/");
