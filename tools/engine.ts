@@ -274,7 +274,6 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     }
   };
   const onEvent = (e: automation.EngineEvent) => {
-    if (process.env.TRUSTPLANE_ENGINE_EVENTS) fs.appendFileSync(process.env.TRUSTPLANE_ENGINE_EVENTS, JSON.stringify(e) + "\n");
     const meta = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
     if (meta) {
       if (meta.type === "pulumi:pulumi:Stack") {
