@@ -19,53 +19,47 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ApiError } from "./errors";
+import { AdoptMismatchError, AdoptTargetMissingError, ApiError, ERROR_CODES, isAnswerTo } from "./errors";
+import { forgetUnverified } from "./writeonly";
+import { comparedKeys as fieldsCompared, createOnlyKeys as fieldsCreateOnly, field } from "./fields";
+
+export { AdoptMismatchError, AdoptTargetMissingError, forgetUnverified };
 
 /** The input's name, the same on every resource. */
 export const ADOPT_KEY = "adopt";
 
-/** What the schema carries beside a field that is the program's only (never sent, never diffed). */
-export interface LocalFieldMeta {
-  /** Never sent to the vendor. */
-  local: true;
-  /** Read by create only: diff ignores it, the outputs do not hold it. */
-  createOnly?: true;
-  description?: string;
-}
-
 /**
- * The `adopt` field of a resource's args schema.
+ * The `adopt` field of a resource's args schema: local (never sent) and create-only (never
+ * compared, never stored), both declared as field facts (core/fields.ts).
  * @param naturalKey what `adopt: true` looks the object up by, as a user reads it ("the name in its container").
  * @param idFormats the import ids `adopt: "<id>"` takes.
  */
 export function adoptField(naturalKey: string, idFormats: string) {
-  const meta: LocalFieldMeta = {
-    local: true,
-    createOnly: true,
-    description:
-      `Take over an existing object at create instead of making a new one. \`true\`: adopt the object with the same ${naturalKey} ` +
-      `if there is one, otherwise create it. An import id (${idFormats}): adopt exactly that object; the create fails if it does not exist. ` +
-      "The declared inputs are then written where the live object differs. Changing or removing `adopt` later changes nothing.",
-  };
-  return z
-    .union([z.boolean(), z.string().trim().min(1, "an import id must not be empty; use `adopt: true` to adopt by natural key")], {
-      error: `must be true, false or an import id (${idFormats})`,
-    })
-    .optional()
-    .meta(meta as unknown as Record<string, unknown>);
+  return field(
+    z
+      .union([z.boolean(), z.string().trim().min(1, "an import id must not be empty; use `adopt: true` to adopt by natural key")], {
+        error: `must be true, false or an import id (${idFormats})`,
+      })
+      .optional(),
+    {
+      local: true,
+      createOnly: true,
+      description:
+        `Take over an existing object at create instead of making a new one. \`true\`: adopt the object with the same ${naturalKey} ` +
+        `if there is one, otherwise create it. An import id (${idFormats}): adopt exactly that object; the create fails if it does not exist. ` +
+        "The declared inputs are then written where the live object differs. Changing or removing `adopt` later changes nothing.",
+    },
+  );
 }
 
-/** Keys of an object schema whose field is marked `createOnly` (today: `adopt`). */
+/** Keys of an object shape whose field is marked `createOnly` (today: `adopt`). */
 export function createOnlyKeys(shape: Record<string, z.ZodType>): string[] {
-  return Object.entries(shape)
-    .filter(([, f]) => (f.meta() as Partial<LocalFieldMeta> | undefined)?.createOnly === true)
-    .map(([k]) => k);
+  return fieldsCreateOnly(z.object(shape));
 }
 
-/** Keys of an object schema that diff compares: every field but the create-only ones. */
+/** Keys of an object shape that diff compares: every field but the create-only ones. */
 export function comparedKeys<K extends string>(shape: Record<K, z.ZodType>): K[] {
-  const skip = createOnlyKeys(shape);
-  return (Object.keys(shape) as K[]).filter((k) => !skip.includes(k));
+  return fieldsCompared(z.object(shape)) as K[];
 }
 
 /** A copy of checked inputs without `adopt`: what every hook but create's adoption works with. */
@@ -81,37 +75,6 @@ export function adoptMode(v: unknown): AdoptMode {
   if (v === true) return { kind: "byKey" };
   if (typeof v === "string" && v.trim() !== "") return { kind: "byId", id: v.trim() };
   return { kind: "create" };
-}
-
-/** `adopt: "<id>"` named an object that does not exist; nothing was created. */
-export class AdoptTargetMissingError extends Error {
-  override readonly name = "AdoptTargetMissingError";
-  readonly code = "TRUSTPLANE_ADOPT_TARGET_MISSING";
-  constructor(
-    readonly what: string,
-    readonly importId: string,
-  ) {
-    super(
-      `adopt: "${importId}": there is no ${what} with that id, so there is nothing to adopt and nothing was created. ` +
-        "Check the id (and the connection the resource uses), or use `adopt: true` to adopt by natural key and create when there is none.",
-    );
-  }
-}
-
-/** The live object differs from the program in an input that only a new object can change. */
-export class AdoptMismatchError extends Error {
-  override readonly name = "AdoptMismatchError";
-  readonly code = "TRUSTPLANE_ADOPT_MISMATCH";
-  constructor(
-    readonly what: string,
-    readonly id: string,
-    readonly keys: string[],
-  ) {
-    super(
-      `cannot adopt ${what} ${id}: it differs from the program in ${keys.map((k) => `'${k}'`).join(", ")}, ` +
-        "which cannot be changed in place. Nothing was written. Declare the value the existing object has, or adopt another object.",
-    );
-  }
 }
 
 type Props = Record<string, unknown>;
@@ -150,7 +113,7 @@ export async function createOrAdopt(adopt: unknown, steps: AdoptionSteps): Promi
   } catch (e) {
     // Made in between by someone else (another stack running the same program, say): the natural
     // key now finds it, and `adopt: true` asked for exactly that.
-    if (!(e instanceof ApiError && e.status === 409)) throw e;
+    if (!(e instanceof ApiError && e.code === ERROR_CODES.conflict)) throw e;
     const made = await steps.findByKey().catch(() => undefined);
     const taken = made === undefined ? undefined : await steps.take(made);
     if (!taken) throw e;
@@ -200,16 +163,27 @@ export async function takeOver(
   return { id: read.id, outs: u.outs };
 }
 
-/** The imported state with nothing "taken as declared": what could not be read counts as different. */
-export function forgetUnverified(imported: Props): Props {
-  const o: Props = { ...imported };
-  for (const k of ["secretsUnverified", "unverified"]) if (Array.isArray(o[k])) o[k] = [];
-  return o;
-}
-
 /** The 409 hint's adoption advice, the same words for every resource. */
 export function adoptAdvice(id: string | undefined): string {
   return id === undefined
     ? "adopt it with the input `adopt: true` (or `adopt: \"<its id>\"`)"
     : `adopt it with the input \`adopt: true\` (or \`adopt: "${id}"\`)`;
+}
+
+/**
+ * The create POST's 409 explained: the natural key is taken; by whom, and how to adopt it. Any
+ * other error (a 409 from the token endpoint on the way, say) passes through with its own words.
+ * @param describe the hint, given the id of the object holding the key (undefined when the lookup found none).
+ */
+export async function explainCreateConflict(
+  e: unknown,
+  createPath: string,
+  find: () => Promise<string | undefined>,
+  describe: (existingId: string | undefined) => string,
+): Promise<never> {
+  if (isAnswerTo(e, "POST", createPath) && e.code === ERROR_CODES.conflict) {
+    const id = await find().catch(() => undefined);
+    throw e.withHint(describe(id));
+  }
+  throw e;
 }

@@ -105,7 +105,7 @@ export class JsonApi {
       } catch (e) {
         // An attempt cut at TRUSTPLANE_TIMEOUT_MS after its headers came: the transport's own
         // retries end at the headers, so a call that may be repeated is repeated here.
-        const cut = e instanceof TransportError && e.code === ATTEMPT_TIMEOUT && naturallyIdempotent;
+        const cut = e instanceof TransportError && e.networkCode === ATTEMPT_TIMEOUT && naturallyIdempotent;
         if ((cut || (ownRetry && e instanceof TransportError)) && attempt <= retry.maxRetries) {
           await sleep(backoffMs(attempt, undefined, retry));
           continue;

@@ -7,7 +7,9 @@
  * spans it (exactly one of folder/snippet/device when `folder` is unknown), so issues at, above
  * or below an unknown path are dropped; everything else is still checked.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { endpointFailures, type SettingSpec } from "./settings";
 
 /** The engine's wire form of "not known until apply" (pulumi/sdk runtime `unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -226,4 +228,20 @@ export function exactlyOne(
         ? `set exactly one of ${list}${what}`
         : `set only one of ${list}${what}; found ${set.map((k) => `'${k}'`).join(" and ")}`,
   });
+}
+
+/**
+ * The `check` hook of every resource: the secrets registered for redaction first (a failure
+ * message may quote a value), the schema's verdict, and endpoint URLs that carry credentials
+ * refused wherever they come from (input, stack config, environment).
+ */
+export function checkHook(
+  schema: z.ZodType,
+  o: { registerSecrets: (news: Record<string, unknown>) => void; settings: Record<string, SettingSpec> },
+): (olds: Record<string, unknown>, news: Record<string, unknown>) => Promise<pulumi.dynamic.CheckResult> {
+  return async (_olds, news) => {
+    o.registerSecrets(news);
+    const r = checkInputs(schema, news);
+    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection as Record<string, unknown> | undefined, o.settings)] };
+  };
 }

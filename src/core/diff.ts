@@ -78,3 +78,11 @@ export function getPath(obj: unknown, path: string): unknown {
   }
   return cur;
 }
+
+/**
+ * Whether only program-local inputs (credentials, delete behaviour) differ: then an update has
+ * nothing to write, but the state must take the new values for the next read and the delete.
+ */
+export function onlyLocalChanged(keys: readonly string[], local: readonly string[], olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return keys.every((k) => local.includes(k) || deepEqual(getPath(olds, k), getPath(news, k)));
+}

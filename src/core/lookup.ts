@@ -4,20 +4,11 @@
  * make a duplicate, and giving up could orphan an object the stack never learns about. So we ask
  * the API first, by the object's natural key, and POST again only when the lookup proves it did not land.
  */
-import { ApiError, ConfigError, TransportError, UnusableAnswerError } from "./errors";
+import { ApiError, ConfigError, ERROR_CODES, PartialCreateError, TransportError, UncertainOutcomeError, UnusableAnswerError } from "./errors";
 import { redact } from "./redact";
 import { backoffMs, retrySettingsFromEnv } from "./transport";
 
-/** The request was sent but its outcome is unknown. */
-export class UncertainOutcomeError extends Error {
-  override readonly name = "UncertainOutcomeError";
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-  }
-}
+export { UncertainOutcomeError };
 
 /** A failure after which the server may have processed the POST. */
 export function isUncertain(e: unknown): boolean {
@@ -29,7 +20,7 @@ export function isUncertain(e: unknown): boolean {
 
 /** A failure where the server says it did not process the request and will take it later. */
 export function isThrottled(e: unknown): boolean {
-  return e instanceof ApiError && e.status === 429;
+  return e instanceof ApiError && e.code === ERROR_CODES.throttled;
 }
 
 export interface CreateOnceOptions<T> {
@@ -140,4 +131,17 @@ export async function deleteUnlessGone(client: DeletesAndReads, id: string): Pro
     () => client.delete(id),
     async () => ((await client.get(id)) === undefined ? "gone" : undefined),
   );
+}
+
+/**
+ * The steps after a create's POST landed (enable, read back...): if one fails, the object exists
+ * all the same, so the failure carries its id and `partial` outputs (PartialCreateError) and the
+ * engine keeps it in the stack for the next update to finish, instead of orphaning it.
+ */
+export async function finishCreate<T>(id: string, steps: () => Promise<T>, partial: () => Record<string, unknown>, what: string): Promise<T> {
+  try {
+    return await steps();
+  } catch (e) {
+    throw new PartialCreateError(id, partial(), e as Error, what);
+  }
 }

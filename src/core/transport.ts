@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from "undici";
-import { TransportError } from "./errors";
+import { ERROR_CODES, TransportError } from "./errors";
 
 export interface TlsSettings {
   /** PEM text or a path to a PEM file: extra CAs to trust (private CAs, self-signed emulators). */
@@ -183,7 +183,7 @@ export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export class ResponseTooLargeError extends Error {}
 
 /** The code of a `TransportError` for an attempt that outlasted TRUSTPLANE_TIMEOUT_MS, headers and body together. */
-export const ATTEMPT_TIMEOUT = "TRUSTPLANE_ATTEMPT_TIMEOUT";
+export const ATTEMPT_TIMEOUT = ERROR_CODES.attemptTimeout;
 
 class AttemptTimeoutError extends Error {
   readonly code = ATTEMPT_TIMEOUT;
