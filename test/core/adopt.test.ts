@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { adoptField, AdoptTargetMissingError, comparedKeys, createOrAdopt, withoutAdopt } from "../../src/core/adopt";
+import { factsOf } from "../../src/core/fields";
 import { ApiError } from "../../src/core/errors";
 
 function steps(o: { byKey?: (string | undefined)[]; live?: string[]; createFails?: unknown } = {}) {
@@ -86,6 +87,6 @@ describe("the adopt field", () => {
   });
 
   it("is declared local in the schema, with a description", () => {
-    expect(shape.adopt.meta()).toMatchObject({ local: true, createOnly: true, description: expect.stringContaining("adopt") });
+    expect(factsOf(shape.adopt)).toMatchObject({ local: true, createOnly: true, description: expect.stringContaining("adopt") });
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Wire mapping as zod codecs (`decode` reads the API's answer into program spelling, `encode`
+ * writes a request), one helper for the common case: the same fields under the API's spelling
+ * of their names. Only the odd fields (a value that changes shape, a name the API spells its own
+ * way) are written out by the vendor. Keys are renamed one object level at a time: a nested
+ * object gets its own codec inside the wire schema, and a record's keys (profile names, property
+ * names) are the user's and never renamed.
+ */
+import { z } from "zod";
+
+/** `scepChallenge` → `scep_challenge`. */
+export const snakeCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** `targetConnectionDescriptorName` → `target-connection-descriptor-name`. */
+export const kebabCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The value without `undefined` anywhere in it (the engine's protobuf Struct cannot carry one, and
+ * a request body should not name a field it does not set). Arrays keep their length.
+ */
+export function defined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(defined) as T;
+  if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    const o: Obj = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = defined(x);
+    return o as T;
+  }
+  return v;
+}
+
+export interface RenameOptions<W, P> {
+  /** The API's spelling of a program key; `(k) => k` when it is the same. */
+  wireName: (programKey: string) => string;
+  /** Program keys the codec leaves out of the wire (local inputs, the id). */
+  skip?: readonly string[];
+  /** Program key → wire key where the API's name is not `wireName(key)`. */
+  rename?: Readonly<Record<string, string>>;
+  /** After the renaming: fix the odd program fields, given the wire object. */
+  decode?: (renamed: Obj, wire: W) => Obj;
+  /** After the renaming: fix the odd wire fields, given the program object. */
+  encode?: (renamed: Obj, program: P) => Obj;
+}
+
+/**
+ * A codec between `wire` (the API's object) and `program` (ours) that renames each key of
+ * `program`'s shape, then lets the vendor fix the odd fields. Undefined keys are dropped both ways.
+ */
+export function renamingCodec<W extends z.ZodType, P extends z.ZodObject>(wire: W, program: P, o: RenameOptions<z.output<W>, z.output<P>>) {
+  const keys = Object.keys(program.shape).filter((k) => !o.skip?.includes(k));
+  const nameOf = (k: string) => o.rename?.[k] ?? o.wireName(k);
+  return z.codec(wire, program, {
+    decode: (w) => {
+      const src = w as Obj;
+      const out: Obj = {};
+      for (const k of keys) out[k] = src[nameOf(k)];
+      return defined(o.decode ? o.decode(out, w as z.output<W>) : out) as z.input<P>;
+    },
+    encode: (p) => {
+      const src = p as Obj;
+      const out: Obj = {};
+      for (const k of keys) out[nameOf(k)] = src[k];
+      return defined(o.encode ? o.encode(out, p as z.output<P>) : out) as z.output<W>;
+    },
+  });
+}

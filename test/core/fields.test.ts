@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defined, renamingCodec, snakeCase } from "../../src/core/codec";
+import {
+  comparedKeys,
+  field,
+  localKeys,
+  outputKeys,
+  replaceOnChangeKeys,
+  secretOutputs,
+  secretPaths,
+  undescribed,
+  writeOnlyPaths,
+} from "../../src/core/fields";
+
+const args = z.strictObject({
+  name: field(z.string(), { description: "the name", replaceOnChange: true }),
+  challenge: field(
+    z.strictObject({
+      fixed: field(z.string().optional(), { description: "fixed", secret: true, writeOnly: true }),
+      other: field(z.string().optional(), { description: "other" }),
+    }),
+    { description: "challenge" },
+  ).optional(),
+  connection: field(
+    z.strictObject({ clientSecret: field(z.string(), { description: "s", secret: true }), url: z.string() }).optional(),
+    { description: "conn", local: true },
+  ),
+  adopt: field(z.boolean().optional(), { description: "adopt", createOnly: true, local: true }),
+  size: z.number().default(3),
+});
+const computed = z.object({
+  id: field(z.string(), { description: "id" }),
+  cipher: field(z.record(z.string(), z.string()), { description: "c", secret: true }),
+});
+
+describe("field facts", () => {
+  it("derives each list from the facts beside the fields, through optional and default wrappers", () => {
+    expect(secretPaths(args)).toEqual(["challenge.fixed", "connection.clientSecret"]);
+    expect(writeOnlyPaths(args)).toEqual(["challenge.fixed"]);
+    expect(replaceOnChangeKeys(args)).toEqual(["name"]);
+    expect(localKeys(args)).toEqual(["connection", "adopt"]);
+    expect(comparedKeys(args)).toEqual(["name", "challenge", "connection", "size"]);
+    expect(outputKeys(args, computed)).toEqual(["name", "challenge", "connection", "size", "id", "cipher"]);
+    expect(secretOutputs(args, computed)).toEqual(["challenge", "connection", "cipher"]);
+    expect(undescribed(args)).toEqual(["connection.url", "size"]);
+  });
+
+  it("sees facts declared outside a wrapper as well as inside it", () => {
+    const s = z.object({ a: field(z.string(), { description: "a", secret: true }).optional(), b: field(z.string().optional(), { description: "b", secret: true }) });
+    expect(secretPaths(s)).toEqual(["a", "b"]);
+  });
+});
+
+describe("renamingCodec", () => {
+  const program = z.object({ caIdentityName: z.string(), rsaBits: z.string().optional(), local: z.string().optional() });
+  const wire = z.looseObject({ ca_identity_name: z.string(), rsa_nbits: z.union([z.string(), z.number()]).optional() });
+  const codec = renamingCodec(wire, program, {
+    wireName: snakeCase,
+    skip: ["local"],
+    rename: { rsaBits: "rsa_nbits" },
+    decode: (p, w) => ({ ...p, rsaBits: w.rsa_nbits === undefined ? undefined : String(w.rsa_nbits) }),
+  });
+
+  it("renames each key, lets the odd ones be fixed, and drops undefined both ways", () => {
+    expect(z.decode(codec, { ca_identity_name: "CA", rsa_nbits: 2048 })).toEqual({ caIdentityName: "CA", rsaBits: "2048" });
+    const body = z.encode(codec, { caIdentityName: "CA", local: "never sent" });
+    expect(body).toEqual({ ca_identity_name: "CA" });
+    expect(Object.keys(body)).not.toContain("rsa_nbits");
+  });
+
+  it("defined() drops undefined at any depth and keeps arrays' length", () => {
+    expect(defined({ a: undefined, b: { c: undefined, d: 1 }, e: [1, undefined] })).toEqual({ b: { d: 1 }, e: [1, undefined] });
+  });
+});
