@@ -1,13 +1,15 @@
 /**
  * A vendor client's view of HTTP: say which method, which path, which body; get parsed JSON or a
- * vendor `ApiError`. Authentication (and its one retry on 401), JSON parsing, retry of idempotent
- * calls whose answer was unreadable, and the vendor's error envelope are layered here once.
+ * vendor `ApiError`. The transport's concerns are layers composed around one send, as undici's
+ * interceptors are around a dispatch: authentication with its one refresh on 401 (`authLayer`),
+ * the rule of which requests may be sent again (`repeatLayer`); the JSON client (`JsonApi.call`)
+ * does JSON and errors: parsing, the vendor's error envelope, an unreadable answer asked again.
  */
 import { ApiError, TransportError, UnusableAnswerError } from "./errors";
 import type { Authenticator } from "./auth";
-import { UncertainOutcomeError } from "./lookup";
+import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
-import { ATTEMPT_TIMEOUT, backoffMs, RETRY_STATUS, retrySettingsFromEnv, send, type HttpResponse, type TlsSettings } from "./transport";
+import { ATTEMPT_TIMEOUT, backoffMs, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -64,6 +66,79 @@ export interface ApiResult<T> {
   text: string;
 }
 
+/**
+ * One call's running count, shared by every layer that sends again, so that however the
+ * retries mix (a cut attempt, a 401 refresh, a 503 to an idempotent POST, an unreadable body),
+ * a call makes at most `maxRetries` more attempts.
+ */
+export interface CallState {
+  attempt: number;
+  readonly retry: RetrySettings;
+  authRetried: boolean;
+}
+
+/** Sends one request and answers its response; layers wrap it, as undici's interceptors wrap a dispatch. */
+export type Send = (req: HttpRequest, call: CallState) => Promise<HttpResponse>;
+/** A concern of the transport (authentication, a retry rule) wrapped around the next `Send`. */
+export type Layer = (next: Send) => Send;
+
+/** `layers[0]` outermost, the base innermost: `compose(a, b)(send)` is `a(b(send))`. */
+export function compose(...layers: Layer[]): (base: Send) => Send {
+  return (base) => layers.reduceRight((next, layer) => layer(next), base);
+}
+
+/** The attempt after this one, if the call has any left, after the backoff. */
+async function again(call: CallState, retryAfter?: string): Promise<boolean> {
+  if (call.attempt > call.retry.maxRetries) return false;
+  await sleep(backoffMs(call.attempt, retryAfter, call.retry));
+  call.attempt++;
+  return true;
+}
+
+/**
+ * Authentication: the authenticator's headers on every attempt (a token refreshed in between is
+ * used), and one attempt more after a 401 the authenticator says a fresh token may cure.
+ */
+export function authLayer(auth: Authenticator): Layer {
+  return (next) => async (req, call) => {
+    for (;;) {
+      const used = await auth.headers();
+      const res = await next({ ...req, headers: { ...req.headers, ...used } }, call);
+      if (res.status === 401 && !call.authRetried && auth.unauthorized(used)) {
+        call.authRetried = true;
+        call.attempt++;
+        continue;
+      }
+      return res;
+    }
+  };
+}
+
+/**
+ * When a request may be sent again. GET, PUT and DELETE are retried by the transport's retry
+ * interceptor up to their headers; an attempt cut later (a body trickling past
+ * TRUSTPLANE_TIMEOUT_MS) is repeated here. A POST or PATCH is sent again only when the caller
+ * declared it idempotent (a token request, a PATCH of absolute values): then on a network
+ * failure and on the statuses the transport retries (429, 502, 503, 504, honouring Retry-After).
+ * Any other POST is never repeated blindly: its unknown outcome is resolved by lookup (core/lookup.ts).
+ */
+export function repeatLayer(mode: "idempotent-method" | "declared-idempotent" | "never"): Layer {
+  return (next) => async (req, call) => {
+    for (;;) {
+      let res: HttpResponse;
+      try {
+        res = await next(req, call);
+      } catch (e) {
+        const cut = e instanceof TransportError && e.networkCode === ATTEMPT_TIMEOUT && mode === "idempotent-method";
+        if ((cut || (mode === "declared-idempotent" && e instanceof TransportError)) && (await again(call))) continue;
+        throw e;
+      }
+      if (mode === "declared-idempotent" && RETRY_STATUS.includes(res.status) && (await again(call, header(res, "retry-after")))) continue;
+      return res;
+    }
+  };
+}
+
 export class JsonApi {
   constructor(readonly settings: ApiSettings) {}
 
@@ -74,53 +149,33 @@ export class JsonApi {
     return `${this.settings.baseUrl}${path}${qs ? `?${qs}` : ""}`;
   }
 
+  /**
+   * JSON and errors: the request through the layers (the idempotency rule, then authentication,
+   * then the transport), the answer parsed, a failure turned into the vendor's error. A 2xx whose
+   * body cannot be read is asked for again where the call may be repeated.
+   */
   async call<T = unknown>(method: Method, path: string, o: CallOptions = {}): Promise<ApiResult<T>> {
     const s = this.settings;
     const url = this.url(path, o.query);
-    const retry = retrySettingsFromEnv();
     const naturallyIdempotent = method === "GET" || method === "PUT" || method === "DELETE";
     const ownRetry = !naturallyIdempotent && o.idempotent === true;
-    const body = o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
-    let authRetried = false;
-    for (let attempt = 1; ; attempt++) {
-      const authHeaders = await s.auth.headers();
-      let res: HttpResponse;
-      try {
-        res = await send(
-          s.vendor,
-          {
-            method,
-            url,
-            body,
-            headers: {
-              ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
-              ...(s.headers ?? {}),
-              ...(o.headers ?? {}),
-              ...authHeaders,
-            },
-          },
-          s.tls,
-          retry,
-        );
-      } catch (e) {
-        // An attempt cut at TRUSTPLANE_TIMEOUT_MS after its headers came: the transport's own
-        // retries end at the headers, so a call that may be repeated is repeated here.
-        const cut = e instanceof TransportError && e.networkCode === ATTEMPT_TIMEOUT && naturallyIdempotent;
-        if ((cut || (ownRetry && e instanceof TransportError)) && attempt <= retry.maxRetries) {
-          await sleep(backoffMs(attempt, undefined, retry));
-          continue;
-        }
-        throw e;
-      }
-      const retryAfter = header(res, "retry-after");
-      if (res.status === 401 && !authRetried && s.auth.unauthorized(authHeaders)) {
-        authRetried = true;
-        continue;
-      }
-      if (ownRetry && RETRY_STATUS.includes(res.status) && attempt <= retry.maxRetries) {
-        await sleep(backoffMs(attempt, retryAfter, retry));
-        continue;
-      }
+    const call: CallState = { attempt: 1, retry: retrySettingsFromEnv(), authRetried: false };
+    const exchange = compose(
+      repeatLayer(naturallyIdempotent ? "idempotent-method" : ownRetry ? "declared-idempotent" : "never"),
+      authLayer(s.auth),
+    )((req, c) => send(s.vendor, req, s.tls, c.retry));
+    const req: HttpRequest = {
+      method,
+      url,
+      body: o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
+      headers: {
+        ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(s.headers ?? {}),
+        ...(o.headers ?? {}),
+      },
+    };
+    for (;;) {
+      const res = await exchange(req, call);
       let parsed: unknown = undefined;
       let parseFailed = false;
       if (res.text.length > 0) {
@@ -131,7 +186,7 @@ export class JsonApi {
         }
       }
       if (res.status >= 400) {
-        throw s.toError({ vendor: s.vendor, status: res.status, method, url, body: parsed, text: res.text, retryAfter });
+        throw s.toError({ vendor: s.vendor, status: res.status, method, url, body: parsed, text: res.text, retryAfter: header(res, "retry-after") });
       }
       if (res.status >= 300) {
         // Never followed: the credentials would go with it, possibly to another origin, and what
@@ -141,10 +196,7 @@ export class JsonApi {
       if (parseFailed) {
         // A 2xx whose body cannot be read: a proxy cut it, or the server broke mid-answer.
         const declaredJson = /json/i.test(header(res, "content-type") ?? "");
-        if ((naturallyIdempotent || ownRetry) && (o.retryUnreadable !== false || declaredJson) && attempt <= retry.maxRetries) {
-          await sleep(backoffMs(attempt, undefined, retry));
-          continue;
-        }
+        if ((naturallyIdempotent || ownRetry) && (o.retryUnreadable !== false || declaredJson) && (await again(call))) continue;
         const msg = `${s.vendor} API ${method} ${url.split("?")[0]} answered HTTP ${res.status} with a body that is not JSON: ${snippet(res.text)}`;
         if (method === "POST" || method === "PATCH") throw new UncertainOutcomeError(msg);
         throw new Error(msg);
