@@ -9,6 +9,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { defOf, WRAPPER_TYPES } from "./fields";
 import { endpointFailures, type SettingSpec } from "./settings";
 
 /** The engine's wire form of "not known until apply" (pulumi/sdk runtime `unknownValue`). */
@@ -95,8 +96,6 @@ export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string,
   return { inputs: stripUndefined(normaliseKnown(schema, given)) as Record<string, unknown>, failures: dedupe(failures) };
 }
 
-type Def = { type: string; [k: string]: any };
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /**
  * `v` with each part the schema can parse on its own parsed (defaults filled, spellings
@@ -115,14 +114,8 @@ export function normaliseKnown(schema: z.ZodType, v: unknown): unknown {
     return r.success ? r.data : v;
   }
   const def = defOf(schema);
+  if (WRAPPER_TYPES.includes(def.type) && def.type !== "catch") return normaliseKnown(def.innerType, v);
   switch (def.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "readonly":
-    case "nonoptional":
-      return normaliseKnown(def.innerType, v);
     case "object": {
       if (!v || typeof v !== "object" || Array.isArray(v)) return v;
       const shape = def.shape as Record<string, z.ZodType>;

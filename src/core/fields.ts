@@ -43,20 +43,17 @@ export function field<S extends z.ZodType>(schema: S, facts: FieldFacts): S {
 }
 
 type Def = { type: string; [k: string]: any };
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+/** zod's definition of a schema: its kind (`type`) and parts. */
+export const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The kinds of schema that wrap one other (`innerType`) and change only presence or defaults. */
+export const WRAPPER_TYPES: readonly string[] = ["optional", "nullable", "default", "prefault", "readonly", "nonoptional", "catch"];
 
 /** The schema inside optional / default / nullable / readonly / pipe wrappers, one level. */
 function inner(s: z.ZodType): z.ZodType | undefined {
   const d = defOf(s);
+  if (WRAPPER_TYPES.includes(d.type)) return d.innerType;
   switch (d.type) {
-    case "optional":
-    case "nullable":
-    case "default":
-    case "prefault":
-    case "readonly":
-    case "nonoptional":
-    case "catch":
-      return d.innerType;
     case "pipe":
       // A transform's input side is the shape the program writes.
       return defOf(d.in).type === "transform" ? d.out : d.in;
