@@ -20,7 +20,7 @@ import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdo
 import { checkHook, isUnknown } from "../core/check";
 import { defined } from "../core/codec";
 import { diffInputs, onlyLocalChanged } from "../core/diff";
-import { ERROR_CODES, hasCode, type ApiError } from "../core/errors";
+import { ApiError, ERROR_CODES } from "../core/errors";
 import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
 import { registerSecret, registerSecretsAt } from "../core/redact";
 import { takenAsDeclared, unverifiedOf, withUnverified } from "../core/writeonly";
@@ -163,10 +163,10 @@ function conflictHint(e: unknown, client: CzertainlyClient, s: ScepProfileState)
 }
 
 function dependentsHint(e: unknown, s: ScepProfileState): never {
-  if (hasCode(e, ERROR_CODES.inUse)) {
-    const ras = dependentRaProfiles(e as ApiError) ?? [];
+  if (e instanceof ApiError && e.code === ERROR_CODES.inUse) {
+    const ras = dependentRaProfiles(e) ?? [];
     const many = ras.length > 1;
-    throw (e as ApiError).withHint(
+    throw e.withHint(
       `RA profile${many ? "s" : ""} ${ras.map((n) => `'${n}'`).join(", ")} ha${many ? "ve" : "s"} SCEP activated with SCEP profile '${s.name}'. ` +
         `Deactivate SCEP on ${many ? "them" : "it"} (RA profile → Protocols → SCEP, or PATCH …/raProfiles/{uuid}/protocols/scep/deactivate), ` +
         "or set `forceDelete: true` on this resource and run `pulumi up` (it changes nothing in Core), then delete again: " +
@@ -179,7 +179,7 @@ function dependentsHint(e: unknown, s: ScepProfileState): never {
 const GONE = "run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again";
 
 function goneHint(e: unknown, id: string): never {
-  if (hasCode(e, ERROR_CODES.notFound)) throw (e as ApiError).withHint(`SCEP profile ${id} was deleted outside Pulumi: ${GONE}`);
+  if (e instanceof ApiError && e.code === ERROR_CODES.notFound) throw e.withHint(`SCEP profile ${id} was deleted outside Pulumi: ${GONE}`);
   throw e;
 }
 
