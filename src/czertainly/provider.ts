@@ -33,6 +33,7 @@ import {
   fromWire,
   INPUT_KEYS,
   LOCAL_KEYS,
+  NOT_IN_BODY,
   REPLACE_ON,
   SECRET_PATHS,
   secretAttributeValues,
@@ -144,9 +145,6 @@ function addsChallengePassword(olds: Props, news: Props): boolean {
   const k = CREATE_ONLY_WHEN_ADDED;
   return !unverifiedOf(olds).includes(k) && olds[k] === undefined && news[k] !== undefined;
 }
-
-/** Inputs the PUT body does not carry: a change of only these writes no body (`enabled` has its own PATCH). */
-const NOT_IN_BODY: readonly string[] = [...LOCAL_KEYS, "enabled"];
 
 /* ---------------------------------- hints --------------------------------- */
 

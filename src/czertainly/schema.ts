@@ -461,8 +461,11 @@ export type WireBody = z.output<typeof wireBodySchema>;
  */
 const checkedState = z.object(Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, z.unknown().optional()])) as Record<keyof ScepProfileState, z.ZodOptional<z.ZodUnknown>>);
 
-/** Keys the request bodies never carry: the program-local inputs, `adopt`, and `enabled` (its own PATCH). */
-const NOT_IN_BODY = [...localKeys(argsSchema), "enabled"];
+/**
+ * Inputs the request bodies never carry: the program-local ones (`adopt` included) and `enabled`,
+ * which has its own PATCH. A change of only these writes no body.
+ */
+export const NOT_IN_BODY: readonly string[] = [...localKeys(argsSchema), "enabled"];
 
 /** The create body: every API input under its own name (Core speaks camelCase); an unset threshold left out (null: half the validity). */
 const createBody = renamingCodec(wireBodySchema, checkedState, { wireName: (k) => k, skip: NOT_IN_BODY });

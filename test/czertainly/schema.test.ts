@@ -14,6 +14,7 @@ import {
   argsSchema,
   INPUT_KEYS,
   LOCAL_KEYS,
+  NOT_IN_BODY,
   OUTPUT_KEYS,
   outputsSchema,
   REPLACE_ON,
@@ -249,6 +250,8 @@ describe("czertainly field facts: every list derived from the schema is the one 
     ];
     expect([...OUTPUT_KEYS].sort()).toEqual([...before].sort());
     expect([...INPUT_KEYS].sort()).toEqual(before.slice(0, 18).sort());
+    // What the PUT compares to decide whether to write a body (WIRE_KEYS before).
+    expect(INPUT_KEYS.filter((k) => !NOT_IN_BODY.includes(k)).sort()).toEqual(before.slice(0, 15).sort());
   });
 });
 
