@@ -15,7 +15,7 @@ import * as fs from "node:fs";
 import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, StaticBearer, type Authenticator, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
-import { ConfigError } from "../core/errors";
+import { ConfigError, ERROR_CODES, hasCode } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCzertainlyError, VENDOR } from "./errors";
@@ -71,7 +71,7 @@ export interface RaProfileScepDetail {
   url?: string;
 }
 
-const isNotFound = (e: unknown) => (e as { status?: number }).status === 404;
+const isNotFound = (e: unknown) => hasCode(e, ERROR_CODES.notFound);
 export const PROFILES_PATH = "/v1/scepProfiles";
 const P = PROFILES_PATH;
 const seg = encodeURIComponent;

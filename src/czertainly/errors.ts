@@ -4,8 +4,13 @@
  * - a JSON array of strings: 422 business validation (`ValidationException`);
  * - `{"statusCode", "code", "message"}` as `application/problem+json`: 403 ACCESS_DENIED;
  * - an empty body: 401 (Spring Security's `sendError`), a filter-level 403.
+ *
+ * Our stable code is the status's (core/errors.ts `codeForStatus`: 404 not found, 409 conflict,
+ * 401, 403, 422 invalid...) except where Core's words mean one of ours more precisely:
+ * - 422 `["Dependent SCEP Profiles (<n>): <names>"]` on delete: RA profiles have SCEP activated
+ *   with this profile (reference §1.7 "Delete") → TRUSTPLANE_IN_USE.
  */
-import { ApiError } from "../core/errors";
+import { ApiError, ERROR_CODES, type ErrorCode } from "../core/errors";
 import { snippet, type ErrorContext } from "../core/api";
 
 export class CzertainlyApiError extends ApiError {
@@ -53,6 +58,7 @@ export function toCzertainlyError(ctx: ErrorContext): CzertainlyApiError {
     method: ctx.method,
     url: ctx.url,
     vendorCode: code,
+    code: ctx.status === 422 && dependentsIn([message, ...details]) !== undefined ? ERROR_CODES.inUse : undefined,
     vendorMessage: message,
     details,
     hint: HINTS[ctx.status],
@@ -65,9 +71,23 @@ export function toCzertainlyError(ctx: ErrorContext): CzertainlyApiError {
  * says SCEP profiles but lists the RA profiles that have SCEP activated with this one, §1.7).
  */
 export function dependentRaProfiles(e: ApiError): string[] | undefined {
-  for (const m of [e.vendorMessage, ...e.details]) {
+  return dependentsIn([e.vendorMessage, ...e.details]);
+}
+
+function dependentsIn(messages: string[]): string[] | undefined {
+  for (const m of messages) {
     const match = /^Dependent SCEP Profiles \(\d+\):\s*(.*)$/.exec(m);
     if (match) return match[1].split(/\s*,\s*/).filter((s) => s !== "");
   }
   return undefined;
+}
+
+/**
+ * The code of one failure a bulk action reports (`BulkActionMessageDto`, answered with HTTP 200,
+ * reference §1.7 "Force delete"): Core's NotFoundException text (`Object of type 'ScepProfile'
+ * identified by <uuid> is not found.`, §1.8) is not found; any other message is a failure we
+ * cannot classify further.
+ */
+export function bulkFailureCode(m: { message: string }): ErrorCode {
+  return /not found/i.test(m.message) ? ERROR_CODES.notFound : ERROR_CODES.apiError;
 }

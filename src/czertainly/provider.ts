@@ -16,15 +16,16 @@
  *   and secret attribute content is never answered.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
-import { checkInputs, isUnknown } from "../core/check";
-import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
-import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, deleteUnlessGone } from "../core/lookup";
+import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdopt } from "../core/adopt";
+import { checkHook, isUnknown } from "../core/check";
+import { defined } from "../core/codec";
+import { diffInputs, onlyLocalChanged } from "../core/diff";
+import { ApiError, ERROR_CODES } from "../core/errors";
+import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
 import { registerSecret, registerSecretsAt } from "../core/redact";
-import { endpointFailures } from "../core/settings";
+import { takenAsDeclared, unverifiedOf, withUnverified } from "../core/writeonly";
 import { SETTINGS, czertainlyClient, PROFILES_PATH, type CzertainlyClient } from "./client";
-import { dependentRaProfiles } from "./errors";
+import { bulkFailureCode, dependentRaProfiles } from "./errors";
 import {
   argsSchema,
   ATTRIBUTE_KEYS,
@@ -32,23 +33,29 @@ import {
   fromWire,
   INPUT_KEYS,
   LOCAL_KEYS,
+  NOT_IN_BODY,
+  REPLACE_ON,
   SECRET_PATHS,
   secretAttributeValues,
   toWire,
-  type ComputedOutputs,
+  WRITE_ONLY_PATHS,
+  type ScepProfileOutputs,
   type ScepProfileState,
   type WireDetail,
 } from "./schema";
 
-export interface ScepProfileOutputs extends ScepProfileState, ComputedOutputs {
-  /** Input paths taken as declared because an import could not read them. */
-  unverified: string[];
-}
+export type { ScepProfileOutputs } from "./schema";
 
 type Props = Record<string, unknown>;
 
-/** What an import cannot read: Core never answers the secrets; the rest lives only in the program. */
-const IMPORT_UNVERIFIED = ["challengePassword", "intuneApplicationKey", "connection", "forceDelete"];
+/**
+ * What a read cannot get from Core, kept from the state: the secrets Core never answers and the
+ * inputs that live only in the program. After an import they are taken as declared (`unverified`).
+ */
+const IMPORT_UNVERIFIED = [...WRITE_ONLY_PATHS, ...LOCAL_KEYS];
+
+/** The one input whose addition needs a new profile, though a change of it does not (§1.7, `addsChallengePassword`). */
+const CREATE_ONLY_WHEN_ADDED = "challengePassword" satisfies keyof ScepProfileState;
 
 function registerSecrets(p: Props): void {
   registerSecretsAt(p, SECRET_PATHS);
@@ -60,19 +67,9 @@ function state(p: Props): ScepProfileState {
   return p as unknown as ScepProfileState;
 }
 
-function outputs(s: ScepProfileState, live: WireDetail, unverified: string[] = []): ScepProfileOutputs {
-  return defined({ ...s, enabled: live.enabled, ...computedFromWire(live), unverified });
-}
-
 /** The engine's wire (protobuf Struct) has no `undefined`: absent keys are left out, at any depth. */
-function defined<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(defined) as T;
-  if (v && typeof v === "object") {
-    const o: Props = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = defined(x);
-    return o as T;
-  }
-  return v;
+function outputs(s: ScepProfileState, live: WireDetail, unverified: readonly string[] = []): ScepProfileOutputs {
+  return withUnverified(defined({ ...s, enabled: live.enabled, ...computedFromWire(live) }), unverified) as ScepProfileOutputs;
 }
 
 /* ------------------------------ comparisons ------------------------------ */
@@ -136,8 +133,7 @@ function comparable(p: Props): Props {
 
 /** The state as it compares with `news`: unverified paths and masked secrets taken as declared. */
 function comparableOlds(olds: Props, news: Props): Props {
-  const o = structuredClone(olds);
-  for (const p of (olds.unverified as string[] | undefined) ?? []) setPath(o, p, getPath(news, p));
+  const o = takenAsDeclared(olds, news);
   o.issueCertificateAttributes = adoptMaskedSecrets(o.issueCertificateAttributes, news.issueCertificateAttributes);
   o.customAttributes = adoptMaskedSecrets(o.customAttributes, news.customAttributes);
   o.certificateAssociations = adoptMaskedAssociations(o.certificateAssociations, news.certificateAssociations);
@@ -146,37 +142,34 @@ function comparableOlds(olds: Props, news: Props): Props {
 
 /** A password for a profile that has none: PUT would ignore it (§1.7), only a new profile takes it. */
 function addsChallengePassword(olds: Props, news: Props): boolean {
-  const unverified = ((olds.unverified as string[] | undefined) ?? []).includes("challengePassword");
-  return !unverified && olds.challengePassword === undefined && news.challengePassword !== undefined;
+  const k = CREATE_ONLY_WHEN_ADDED;
+  return !unverifiedOf(olds).includes(k) && olds[k] === undefined && news[k] !== undefined;
 }
-
-const WIRE_KEYS = INPUT_KEYS.filter((k) => !LOCAL_KEYS.includes(k) && k !== "enabled");
 
 /* ---------------------------------- hints --------------------------------- */
 
-async function conflictHint(e: unknown, client: CzertainlyClient, s: ScepProfileState): Promise<never> {
-  if (isAnswerTo(e, "POST", PROFILES_PATH) && e.status === 409) {
-    const existing = await client.findByName(s.name).catch(() => undefined);
-    e.hint = existing
-      ? `a SCEP profile named '${s.name}' already exists (uuid ${existing.uuid}); names are unique across Core: pick another name, or ${adoptAdvice(existing.uuid)}`
-      : `the name '${s.name}' is taken (names are unique across Core): pick another name`;
-    e.refreshMessage();
-  }
-  throw e;
+function conflictHint(e: unknown, client: CzertainlyClient, s: ScepProfileState): Promise<never> {
+  return explainCreateConflict(
+    e,
+    PROFILES_PATH,
+    async () => (await client.findByName(s.name))?.uuid,
+    (existing) =>
+      existing
+        ? `a SCEP profile named '${s.name}' already exists (uuid ${existing}); names are unique across Core: pick another name, or ${adoptAdvice(existing)}`
+        : `the name '${s.name}' is taken (names are unique across Core): pick another name`,
+  );
 }
 
 function dependentsHint(e: unknown, s: ScepProfileState): never {
-  if (e instanceof ApiError && e.status === 422) {
-    const ras = dependentRaProfiles(e);
-    if (ras) {
-      const many = ras.length > 1;
-      e.hint =
-        `RA profile${many ? "s" : ""} ${ras.map((n) => `'${n}'`).join(", ")} ha${many ? "ve" : "s"} SCEP activated with SCEP profile '${s.name}'. ` +
+  if (e instanceof ApiError && e.code === ERROR_CODES.inUse) {
+    const ras = dependentRaProfiles(e) ?? [];
+    const many = ras.length > 1;
+    throw e.withHint(
+      `RA profile${many ? "s" : ""} ${ras.map((n) => `'${n}'`).join(", ")} ha${many ? "ve" : "s"} SCEP activated with SCEP profile '${s.name}'. ` +
         `Deactivate SCEP on ${many ? "them" : "it"} (RA profile → Protocols → SCEP, or PATCH …/raProfiles/{uuid}/protocols/scep/deactivate), ` +
         "or set `forceDelete: true` on this resource and run `pulumi up` (it changes nothing in Core), then delete again: " +
-        "force delete deactivates SCEP on those RA profiles first";
-      e.refreshMessage();
-    }
+        "force delete deactivates SCEP on those RA profiles first",
+    );
   }
   throw e;
 }
@@ -184,10 +177,7 @@ function dependentsHint(e: unknown, s: ScepProfileState): never {
 const GONE = "run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again";
 
 function goneHint(e: unknown, id: string): never {
-  if (e instanceof ApiError && e.status === 404) {
-    e.hint = `SCEP profile ${id} was deleted outside Pulumi: ${GONE}`;
-    e.refreshMessage();
-  }
+  if (e instanceof ApiError && e.code === ERROR_CODES.notFound) throw e.withHint(`SCEP profile ${id} was deleted outside Pulumi: ${GONE}`);
   throw e;
 }
 
@@ -202,37 +192,32 @@ async function createProfile(client: CzertainlyClient, s: ScepProfileState): Pro
     },
   }).catch((e) => conflictHint(e, client, s));
   const id = created.uuid;
-  try {
-    if (s.enabled) await client.enable(id);
-    const live = await client.get(id);
-    if (!live) throw new Error(`SCEP profile ${id} was not found right after it was created`);
-    return { id, outs: outputs(s, live) };
-  } catch (e) {
-    // Core made the profile (disabled): keep it in the state, so the next update finishes it.
-    throw new PartialCreateError(
-      id,
-      { ...outputs(s, created), enabled: false },
-      e as Error,
-      `SCEP profile '${s.name}' was created but ${s.enabled ? "enabling it" : "reading it back"} failed`,
-    );
-  }
+  // Core made the profile (disabled): if enabling or reading it back fails, it stays in the
+  // state, so the next update finishes it.
+  return finishCreate(
+    id,
+    async () => {
+      if (s.enabled) await client.enable(id);
+      const live = await client.get(id);
+      if (!live) throw new Error(`SCEP profile ${id} was not found right after it was created`);
+      return { id, outs: outputs(s, live) };
+    },
+    () => ({ ...outputs(s, created), enabled: false }),
+    `SCEP profile '${s.name}' was created but ${s.enabled ? "enabling it" : "reading it back"} failed`,
+  );
 }
 
 /* ---------------------------------- hooks --------------------------------- */
 
 export const hooks = {
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    registerSecrets(news);
-    const r = checkInputs(argsSchema, news);
-    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
-    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
-  },
+  // Credentials in an endpoint URL are refused wherever they come from: input, stack config, environment.
+  check: checkHook(argsSchema, { registerSecrets, settings: SETTINGS }),
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const addsPassword = addsChallengePassword(olds, news);
     const d = diffInputs(comparableOlds(olds, news), comparable(news), {
       keys: INPUT_KEYS,
-      replaceOn: addsPassword ? ["name", "challengePassword"] : ["name"],
+      replaceOn: addsPassword ? [...REPLACE_ON, CREATE_ONLY_WHEN_ADDED] : REPLACE_ON,
       // Names are unique across Core: a replacement under the same name collides with the old
       // profile, which must go first. Under a new name the new one is created before the old goes.
       deleteBeforeReplace: (_c, o, n) => o.name === n.name,
@@ -273,25 +258,20 @@ export const hooks = {
     fromLive.issueCertificateAttributes = adoptMaskedSecrets(fromLive.issueCertificateAttributes, old.issueCertificateAttributes);
     fromLive.customAttributes = adoptMaskedSecrets(fromLive.customAttributes, old.customAttributes);
     fromLive.certificateAssociations = adoptMaskedAssociations(fromLive.certificateAssociations, old.certificateAssociations);
-    const local: Props = {
-      challengePassword: old.challengePassword,
-      intuneApplicationKey: old.intuneApplicationKey,
-      forceDelete: old.forceDelete ?? false,
-      connection: old.connection,
-    };
+    // What Core never answers comes from the state (an import knows none of it: `unverified`).
+    const local: Props = Object.fromEntries(IMPORT_UNVERIFIED.map((k) => [k, (old as unknown as Props)[k]]));
+    local.forceDelete ??= false;
     const reproduced: Props = { ...fromLive };
     for (const [k, v] of Object.entries(local)) if (v !== undefined) reproduced[k] = v;
-    const unverified = imported ? IMPORT_UNVERIFIED : (((old as Partial<ScepProfileOutputs>).unverified ?? []) as string[]);
-    return { id: live.uuid, props: defined({ ...reproduced, ...computedFromWire(live), unverified }), inputs: defined(reproduced) };
+    const unverified = imported ? IMPORT_UNVERIFIED : unverifiedOf(props);
+    return { id: live.uuid, props: withUnverified(defined({ ...reproduced, ...computedFromWire(live) }), unverified), inputs: defined(reproduced) };
   },
 
   /** `writeAll`: send the PUT even when nothing compares as changed (adoption: the secrets are unknown). */
   async update(id: string, olds: Props, news: Props, writeAll = false): Promise<pulumi.dynamic.UpdateResult> {
     const s = state(withoutAdopt(news));
-    const o = olds as unknown as ScepProfileOutputs;
-    const co = comparableOlds(olds, s as unknown as Props);
-    const cn = comparable(s as unknown as Props);
-    const writeBody = writeAll || WIRE_KEYS.some((k) => !deepEqual(co[k], cn[k]));
+    const o = olds as unknown as Partial<ScepProfileOutputs>;
+    const writeBody = writeAll || !onlyLocalChanged(INPUT_KEYS, NOT_IN_BODY, comparableOlds(olds, s as unknown as Props), comparable(s as unknown as Props));
     const client = czertainlyClient(s.connection);
     let currentEnabled = o.enabled;
     if (writeBody) {
@@ -304,15 +284,15 @@ export const hooks = {
     // The state now holds every local input; a PUT also wrote the secrets, except a challenge
     // password Core ignores on a profile that had none: what stays unverifiable stays listed.
     // (A PUT without a password leaves none either way, which is then known.)
-    const unverified = (o.unverified ?? []).filter((p) =>
-      writeBody ? p === "challengePassword" && s.challengePassword !== undefined : !(LOCAL_KEYS as string[]).includes(p),
+    const unverified = unverifiedOf(olds).filter((p) =>
+      writeBody ? p === CREATE_ONLY_WHEN_ADDED && s.challengePassword !== undefined : !(LOCAL_KEYS as string[]).includes(p),
     );
     // A state without the CA certificate comes from a create that could not read back: read now.
     if (!writeBody && !toggle && o.caCertificate !== undefined) {
       // Only program-local inputs changed (credentials, forceDelete): nothing to write, but the
       // state must hold them for the next read and the delete.
-      const computed: ComputedOutputs = { uuid: o.uuid ?? id, scepUrl: o.scepUrl, raProfile: o.raProfile, caCertificate: o.caCertificate };
-      return { outs: defined({ ...s, ...computed, unverified }) };
+      const computed = { uuid: o.uuid ?? id, scepUrl: o.scepUrl, raProfile: o.raProfile, caCertificate: o.caCertificate };
+      return { outs: withUnverified(defined({ ...s, ...computed }), unverified) };
     }
     const live = await client.get(id);
     if (!live) throw new Error(`SCEP profile ${id} no longer exists in CZERTAINLY: ${GONE}`);
@@ -326,7 +306,7 @@ export const hooks = {
       const failures = await client.forceDelete([id]);
       const mine = failures.find((f) => f.uuid === id) ?? failures[0];
       // Not found is what a delete wants; anything else is a real failure (reported with HTTP 200).
-      if (mine && !/not found/i.test(mine.message)) {
+      if (mine && bulkFailureCode(mine) !== ERROR_CODES.notFound) {
         throw new Error(`CZERTAINLY force delete of SCEP profile '${s.name}' (${id}) failed: ${mine.message}`);
       }
       return;

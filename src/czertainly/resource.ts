@@ -17,17 +17,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
-import type { ScepProfileOutputs } from "./provider";
-import { ATTRIBUTE_KEYS, hasSecretContent, SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
+import { ATTRIBUTE_KEYS, hasSecretContent, OUTPUT_KEYS, SECRET_OUTPUTS, type ScepProfileInputs, type ScepProfileOutputs } from "./schema";
 
 export type ScepProfileArgs = Inputify<ScepProfileInputs>;
-
-const OUTPUT_KEYS: (keyof ScepProfileOutputs)[] = [
-  "name", "description", "raProfileUuid", "caCertificateUuid", "issueCertificateAttributes", "customAttributes",
-  "renewalThreshold", "includeCaCertificate", "includeCaCertificateChain", "challengePassword", "enableIntune",
-  "intuneTenant", "intuneApplicationId", "intuneApplicationKey", "certificateAssociations", "enabled", "forceDelete",
-  "connection", "uuid", "scepUrl", "raProfile", "caCertificate", "unverified",
-];
 
 /**
  * Outputs built from inputs under other names: Core's SCEP URL holds the profile name and the

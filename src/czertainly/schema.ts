@@ -1,18 +1,32 @@
 /**
  * `czertainly.ScepProfile` inputs, outputs and the wire mapping, from CZERTAINLY Core 2.17.0
  * (`../shared/specs/czertainly-core-scep-2.17.0.openapi.yaml` and
- * `../shared/reference/czertainly-nevisidm-cxif.md` §1). Core speaks camelCase, so the wire
- * mapping is about the three places where the answer differs from the request: `renewThreshold`
- * (answer) for `renewalThreshold` (request), `caCertificate.uuid` for `caCertificateUuid`, and
- * `raProfile.uuid` for `raProfileUuid` (reference §1.6).
+ * `../shared/reference/czertainly-nevisidm-cxif.md` §1). Each field's facts (description,
+ * secret, replace on change, write-only, local) are declared beside it (core/fields.ts) and every
+ * list the provider and the resource class use is derived from them, below the schemas.
  *
- * Replace on change: `name` (immutable: the edit DTO has no name). Secret: `challengePassword`,
- * `intuneApplicationKey`, `connection.token`, `connection.clientSecret`, `connection.clientKey`, and the content of
- * attributes typed `secret`. None of the secrets is ever answered back (§1.6, §1.11).
+ * Core speaks camelCase, so the wire mapping (zod codecs, core/codec.ts) is about the three places
+ * where the answer differs from the request: `renewThreshold` (answer) for `renewalThreshold`
+ * (request), `caCertificate.uuid` for `caCertificateUuid`, and `raProfile.uuid` for
+ * `raProfileUuid` (reference §1.6). None of the secrets is ever answered back (§1.6, §1.11);
+ * neither is the content of attributes typed `secret`, a secret that depends on the value and is
+ * handled by the resource class and the provider.
  */
 import { z } from "zod";
-import { adoptField, comparedKeys } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
+import { adoptField } from "../core/adopt";
+import { defined, renamingCodec } from "../core/codec";
+import {
+  comparedKeys,
+  createOnlyKeys,
+  field,
+  localKeys,
+  outputKeys,
+  replaceOnChangeKeys,
+  secretOutputs,
+  secretPaths,
+  writeOnlyPaths,
+} from "../core/fields";
+import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const uuid = (what: string) =>
@@ -151,89 +165,125 @@ export type RequestAttribute = z.output<typeof requestAttributeSchema>;
 
 export const connectionSchema = z
   .strictObject({
-    /** Core's base URL including the `/api` context path: `https://<host>/api`. */
-    url: httpUrl("connection.url").optional(),
-    /**
-     * A JWT from an OAuth2 provider configured in Core, used as is. Core enforces its expiry, so
-     * it must outlive the run; the OAuth2 client below fetches and refreshes tokens instead.
-     */
-    token: z.string().optional(),
-    /** Token endpoint of the OAuth2 provider Core trusts (client-credentials grant). */
-    tokenUrl: httpUrl("connection.tokenUrl").optional(),
-    clientId: z.string().optional(),
-    clientSecret: z.string().optional(),
-    /** `scope` of the token request, when the provider wants one. */
-    scope: z.string().optional(),
-    /** `audience` of the token request, for providers that name the API so (Core checks the audiences its provider settings list). */
-    audience: z.string().optional(),
-    /**
-     * The public base of `scepUrl`, e.g. `https://pki.example.com/api`. Core builds a profile's
-     * `scepUrl` from the URL the request used (reference §1.9), so a stack that reaches Core
-     * through an internal address would hand devices that address; with this set, the output
-     * starts here instead.
-     */
-    publicUrl: httpUrl("connection.publicUrl").optional(),
-    /**
-     * Send `clientCert` in this header (Core's `ssl-client-cert` by default) instead of the TLS
-     * handshake. Core reads certificates only from this header, which its ingress sets after
-     * verifying the handshake's certificate; for an ingress that does not, send it here.
-     */
-    clientCertHeader: z.string().optional(),
+    url: field(httpUrl("connection.url").optional(), {
+      description:
+        "Core's base URL including its `/api` context path: `https://<host>/api`. Through an ingress that verifies client certificates when you log in with `clientCert`.",
+    }),
+    token: field(z.string().optional(), {
+      description:
+        "A JWT bearer token from an OAuth2 provider configured in Core's authentication settings, used as is. Core enforces its expiry, so it must outlive the whole run; " +
+        "set the OAuth2 client (`tokenUrl`, `clientId`, `clientSecret`) instead to have tokens fetched and refreshed. Not both.",
+      secret: true,
+    }),
+    tokenUrl: field(httpUrl("connection.tokenUrl").optional(), {
+      description: "Token endpoint of the OAuth2 provider Core trusts; with `clientId` and `clientSecret` the provider fetches tokens by the client-credentials grant.",
+    }),
+    clientId: field(z.string().optional(), { description: "Client id of the OAuth2 client-credentials grant (with `tokenUrl` and `clientSecret`)." }),
+    clientSecret: field(z.string().optional(), { description: "Client secret of the OAuth2 client-credentials grant.", secret: true }),
+    scope: field(z.string().optional(), { description: "`scope` of the token request, when the OAuth2 provider wants one." }),
+    audience: field(z.string().optional(), {
+      description: "`audience` of the token request, for providers that name the API so (Core checks the audiences its provider settings list).",
+    }),
+    publicUrl: field(httpUrl("connection.publicUrl").optional(), {
+      description:
+        "The public base of `scepUrl`, e.g. `https://pki.example.com/api`. Core builds a profile's `scepUrl` from the URL the request used (reference §1.9), " +
+        "so a stack that reaches Core through an internal address would hand devices that address; with this set, the output starts here instead.",
+    }),
+    clientCertHeader: field(z.string().optional(), {
+      description:
+        "Send `clientCert` in this header (Core reads `ssl-client-cert`) instead of the TLS handshake. Core reads certificates only from this header, which its " +
+        "ingress sets after verifying the handshake's certificate; behind an ingress that does not, send it here.",
+    }),
     ...tlsConnectionShape,
     ...tokenTlsConnectionShape,
   })
   .optional();
 
 export const certificateAssociationsSchema = z.strictObject({
-  ownerUuid: uuid("owner (user)").optional(),
-  groupUuids: z.array(uuid("group")).optional(),
-  customAttributes: z.array(requestAttributeSchema).optional(),
+  ownerUuid: field(uuid("owner (user)").optional(), { description: "The Core user (uuid) made owner of every certificate issued through this profile." }),
+  groupUuids: field(z.array(uuid("group")).optional(), { description: "Core groups (uuids) every certificate issued through this profile is put in." }),
+  customAttributes: field(z.array(requestAttributeSchema).optional(), {
+    description: "Custom attributes (of resource `certificates`, by name) set on every certificate issued through this profile.",
+  }),
 });
+
+const attributesFact =
+  "Each is `{ uuid, name, contentType, version?: \"v2\" | \"v3\", content: [{ data, reference? }] }` (reference §1.5); " +
+  "`secret`-typed content is never answered back, so it is written, not compared, and the whole list is kept as a secret.";
 
 export const argsSchema = z
   .strictObject({
-    name: z
-      .string()
-      .min(1, "must not be empty")
-      .max(255, "must be at most 255 characters")
-      .regex(NAME_RE, "may contain only letters, digits, '-', '.', '_' and '~' (it is a path segment of the SCEP URL)"),
-    description: z.string().max(255, "must be at most 255 characters").optional(),
-    /** The default RA profile; with it the profile gets its own SCEP URL (§1.9). */
-    raProfileUuid: uuid("RA profile").optional(),
-    caCertificateUuid: uuid("CA certificate"),
-    issueCertificateAttributes: z.array(requestAttributeSchema).default([]),
-    customAttributes: z.array(requestAttributeSchema).default([]),
-    /**
-     * Days before expiry a renewal is allowed. Unset and 0 both mean "half the certificate's
-     * validity" (§1.4), so 0 is stored as unset and the two never diff.
-     */
-    renewalThreshold: z
-      .number()
-      .int("must be a whole number of days")
-      .min(0, "must not be negative")
-      .max(INT32_MAX, "is too large")
-      .optional()
-      .transform((n) => (n === 0 ? undefined : n)),
-    includeCaCertificate: z.boolean().default(false),
-    includeCaCertificateChain: z.boolean().default(false),
-    challengePassword: z.string().min(1, "must not be empty; leave it unset for no password").optional(),
-    enableIntune: z.boolean().default(false),
-    intuneTenant: z.string().optional(),
-    intuneApplicationId: z.string().optional(),
-    intuneApplicationKey: z.string().optional(),
-    certificateAssociations: certificateAssociationsSchema.optional(),
-    enabled: z.boolean().default(true),
-    /**
-     * Destroy through `DELETE /v1/scepProfiles/delete/force`, which first deactivates SCEP on
-     * every RA profile that uses this profile. Takes effect from the state, so set it and run
-     * `up` before the destroy.
-     */
-    forceDelete: z.boolean().default(false),
-    connection: connectionSchema,
-    /**
-     * Take over an existing profile at create (local: never sent, never diffed). `true`: the
-     * profile with this name, else create one; a uuid: that profile, which must exist.
-     */
+    name: field(
+      z
+        .string()
+        .min(1, "must not be empty")
+        .max(255, "must be at most 255 characters")
+        .regex(NAME_RE, "may contain only letters, digits, '-', '.', '_' and '~' (it is a path segment of the SCEP URL)"),
+      {
+        description:
+          "The profile's name, unique across Core: letters, digits, `-`, `.`, `_` and `~`, at most 255 (it is a path segment of the SCEP URL). " +
+          "Core cannot rename a profile, so a change replaces it (the new one first, under its new name).",
+        replaceOnChange: true,
+      },
+    ),
+    description: field(z.string().max(255, "must be at most 255 characters").optional(), { description: "Free text shown in Core, at most 255 characters." }),
+    raProfileUuid: field(uuid("RA profile").optional(), {
+      description: "The default RA profile (uuid): with it the profile gets its own SCEP URL (`scepUrl`) and takes issue attributes; without it, no `scepUrl` (§1.9).",
+    }),
+    caCertificateUuid: field(uuid("CA certificate"), {
+      description:
+        "The certificate (uuid) Core uses as the SCEP CA: issued, valid or expiring, with a platform-managed RSA or ECDSA key (RSA only with Intune). " +
+        "`GET /v1/scepProfiles/caCertificates?intuneEnabled=…` lists the candidates.",
+    }),
+    issueCertificateAttributes: field(z.array(requestAttributeSchema).default([]), {
+      description: `Issue attributes of the RA profile's authority connector, validated against it; only with \`raProfileUuid\`. ${attributesFact}`,
+    }),
+    customAttributes: field(z.array(requestAttributeSchema).default([]), {
+      description: `Custom attributes of the profile (resource \`scepProfiles\`), resolved by name: the uuid is the definition's whatever is sent. ${attributesFact}`,
+    }),
+    renewalThreshold: field(
+      z
+        .number()
+        .int("must be a whole number of days")
+        .min(0, "must not be negative")
+        .max(INT32_MAX, "is too large")
+        .optional()
+        // Unset and 0 both mean "half the certificate's validity" (§1.4): stored as unset, they never diff.
+        .transform((n) => (n === 0 ? undefined : n)),
+      { description: "Days before a certificate's expiry its renewal is allowed. Unset or 0: half the certificate's validity (Core's default)." },
+    ),
+    includeCaCertificate: field(z.boolean().default(false), { description: "Include the CA certificate in SCEP responses." }),
+    includeCaCertificateChain: field(z.boolean().default(false), { description: "Include the CA certificate chain in SCEP responses." }),
+    challengePassword: field(z.string().min(1, "must not be empty; leave it unset for no password").optional(), {
+      description:
+        "The password devices send in their SCEP requests. Core stores it encrypted and never answers it. Core writes it on update only when the profile " +
+        "already has one (§1.7), so adding one to a profile without one replaces the profile; changing or removing it is an update.",
+      secret: true,
+      writeOnly: true,
+    }),
+    enableIntune: field(z.boolean().default(false), {
+      description: "Validate SCEP requests with Microsoft Intune; needs `intuneTenant`, `intuneApplicationId` and `intuneApplicationKey` (and an RSA CA).",
+    }),
+    intuneTenant: field(z.string().optional(), { description: "The Intune (Entra ID) tenant, e.g. `contoso.onmicrosoft.com`; required with `enableIntune`." }),
+    intuneApplicationId: field(z.string().optional(), { description: "Application (client) id of the app registration Core uses for Intune; required with `enableIntune`." }),
+    intuneApplicationKey: field(z.string().optional(), {
+      description: "Key (client secret) of that app registration; required with `enableIntune`. Core never answers it, so every update sends it again.",
+      secret: true,
+      writeOnly: true,
+    }),
+    certificateAssociations: field(certificateAssociationsSchema.optional(), {
+      description: "Owner, groups and custom attributes Core sets on every certificate issued through this profile; unset or empty: none.",
+    }),
+    enabled: field(z.boolean().default(true), {
+      description: "Whether the profile serves SCEP requests. Core creates profiles disabled; this is applied with `/enable` or `/disable` after each write.",
+    }),
+    connection: connectionField(connectionSchema, "CZERTAINLY Core"),
+    forceDelete: field(z.boolean().default(false), {
+      description:
+        "Destroy through `DELETE /v1/scepProfiles/delete/force`, which first deactivates SCEP on every RA profile that uses this profile. " +
+        "Read from the state at destroy, so set it and run `pulumi up` (it writes nothing to Core) before the destroy.",
+      local: true,
+    }),
     adopt: adoptField("name (names are unique across Core)", "the profile's uuid"),
   })
   .superRefine((a, ctx) => {
@@ -258,46 +308,87 @@ export type ScepProfileInputs = z.input<typeof argsSchema>;
 /** Checked inputs: defaults filled, UUIDs lower-cased; what the state holds. */
 export type ScepProfileState = z.output<typeof argsSchema>;
 
-export const SECRET_PATHS = ["challengePassword", "intuneApplicationKey", "connection.token", "connection.clientSecret", ...tlsSecretPaths] as const;
+/* --------------------------------- outputs -------------------------------- */
+
+/** `SimplifiedRaProfileDto` (§1.6): the RA profile `raProfileUuid` names. */
+export const raProfileSchema = z.object({
+  uuid: field(z.string(), { description: "The RA profile's uuid." }),
+  name: field(z.string(), { description: "The RA profile's name (the path segment of its own SCEP URL when SCEP is activated on it)." }),
+  enabled: field(z.boolean().optional(), { description: "Whether the RA profile is enabled: the profile's SCEP URL refuses requests while it is not." }),
+  authorityInstanceUuid: field(z.string().optional(), { description: "The uuid of the RA profile's authority instance." }),
+});
+
+/** The CA certificate's fields other stacks consume (`CertificateDto`, §1.6). */
+export const caCertificateSchema = z.object({
+  uuid: field(z.string(), { description: "The certificate's uuid in Core (`caCertificateUuid`)." }),
+  commonName: field(z.string().optional(), { description: "The subject's common name." }),
+  serialNumber: field(z.string().optional(), { description: "The serial number, hex." }),
+  subjectDn: field(z.string().optional(), { description: "The subject distinguished name." }),
+  issuerDn: field(z.string().optional(), { description: "The issuer distinguished name." }),
+  issuerCommonName: field(z.string().optional(), { description: "The issuer's common name." }),
+  notBefore: field(z.string().optional(), { description: "Start of validity, an ISO 8601 date-time." }),
+  notAfter: field(z.string().optional(), { description: "End of validity, an ISO 8601 date-time: renew or replace the CA before it." }),
+  fingerprint: field(z.string().optional(), { description: "SHA-256 fingerprint, hex: what devices and other stacks pin." }),
+  keySize: field(z.number().optional(), { description: "Key size in bits." }),
+  publicKeyAlgorithm: field(z.string().optional(), { description: "Public key algorithm (RSA, ECDSA...)." }),
+  signatureAlgorithm: field(z.string().optional(), { description: "Signature algorithm, e.g. SHA256withRSA." }),
+  state: field(z.string().optional(), { description: "Core's certificate state (`issued`, `revoked`...)." }),
+  validationStatus: field(z.string().optional(), { description: "Core's validation status (`valid`, `expiring`, `expired`...)." }),
+});
+export type CaCertificate = z.output<typeof caCertificateSchema>;
+
+/** What the resource outputs beside its inputs. */
+export const outputsSchema = z.object({
+  uuid: field(z.string(), { description: "The profile's uuid in Core: its id, and the import id `adopt` takes." }),
+  scepUrl: field(z.string().optional(), {
+    description:
+      "The profile's SCEP URL, `<base>/v1/protocols/scep/<name>/pkiclient.exe`; present only with a default RA profile. Its base is `connection.publicUrl` when set, " +
+      "else the address the provider reached Core at.",
+  }),
+  raProfile: field(raProfileSchema.optional(), { description: "The default RA profile, as Core answers it; absent without one." }),
+  caCertificate: field(caCertificateSchema.optional(), {
+    description: "The CA certificate, as Core answers it: its fingerprint, subject, validity... Absent only while a create could not read the profile back.",
+  }),
+  unverified: field(z.array(z.string()), {
+    description:
+      "Input paths taken as declared because a read could not verify them: after an import or adoption, the secrets Core never answers and the program-local inputs, " +
+      "until an update writes them (core/writeonly.ts).",
+  }),
+});
+export type ComputedOutputs = z.output<typeof outputsSchema>;
+
+/** Everything the resource outputs: the checked inputs and what Core computes. */
+export type ScepProfileOutputs = ScepProfileState & ComputedOutputs;
+
+/* ------------------------------- field lists ------------------------------ */
+
+export const SECRET_PATHS = secretPaths(argsSchema);
 
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = ["challengePassword", "intuneApplicationKey", "connection"];
+export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
 
-/** Input keys whose value may carry `secret`-typed attribute content. */
+/** Input keys whose value may carry `secret`-typed attribute content (a value-dependent secret: the resource class decides). */
 export const ATTRIBUTE_KEYS = ["issueCertificateAttributes", "customAttributes", "certificateAssociations"] as const;
 
 /** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ScepProfileState)[];
+export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScepProfileState)[];
 
-/** Inputs that never reach the API: a change of only these writes nothing. */
-export const LOCAL_KEYS: readonly (keyof ScepProfileState)[] = ["connection", "forceDelete"];
+/** Inputs that never reach the API: a change of only these writes nothing. (`adopt` is create's alone.) */
+export const LOCAL_KEYS = localKeys(argsSchema).filter((k) => !createOnlyKeys(argsSchema).includes(k)) as (keyof ScepProfileState)[];
+
+/** A change of these needs a new profile. */
+export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
+
+/** What Core never answers (§1.6, §1.11): kept from the state by a read; after an import, taken as declared. */
+export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+
+/** The output keys the resource registers: the compared inputs, then the computed outputs. */
+export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema);
 
 /* ---------------------------------- wire ---------------------------------- */
 
 /** `CertificateDto`: the fields other stacks consume, typed; the rest passes through. */
-export const certificateSchema = z.looseObject({
-  uuid: z.string(),
-  commonName: z.string().optional(),
-  serialNumber: z.string().optional(),
-  subjectDn: z.string().optional(),
-  issuerDn: z.string().optional(),
-  issuerCommonName: z.string().optional(),
-  notBefore: z.string().optional(),
-  notAfter: z.string().optional(),
-  fingerprint: z.string().optional(),
-  keySize: z.number().optional(),
-  publicKeyAlgorithm: z.string().optional(),
-  signatureAlgorithm: z.string().optional(),
-  state: z.string().optional(),
-  validationStatus: z.string().optional(),
-});
-
-export const raProfileSchema = z.looseObject({
-  uuid: z.string(),
-  name: z.string(),
-  enabled: z.boolean().optional(),
-  authorityInstanceUuid: z.string().optional(),
-});
+export const certificateSchema = caCertificateSchema.loose();
 
 const responseAttributeSchema = z.looseObject({
   uuid: z.string(),
@@ -313,7 +404,7 @@ export const wireDetailSchema = z.looseObject({
   name: z.string(),
   enabled: z.boolean(),
   description: z.string().optional(),
-  raProfile: raProfileSchema.optional(),
+  raProfile: raProfileSchema.loose().optional(),
   includeCaCertificate: z.boolean().optional(),
   includeCaCertificateChain: z.boolean().optional(),
   renewThreshold: z.number().optional(),
@@ -338,83 +429,104 @@ export type WireDetail = z.output<typeof wireDetailSchema>;
 export const wireSummarySchema = wireDetailSchema.pick({ uuid: true, name: true, enabled: true }).loose();
 export type WireSummary = z.output<typeof wireSummarySchema>;
 
-/** `ScepProfileEditRequestDto`; the create DTO adds `name`. */
-export interface WireBody {
-  name?: string;
-  description?: string;
-  raProfileUuid?: string;
-  issueCertificateAttributes: RequestAttribute[];
-  caCertificateUuid: string;
-  customAttributes: RequestAttribute[];
-  renewalThreshold?: number;
-  includeCaCertificate: boolean;
-  includeCaCertificateChain: boolean;
-  challengePassword?: string;
-  enableIntune: boolean;
-  intuneTenant?: string;
-  intuneApplicationId?: string;
-  intuneApplicationKey?: string;
-  certificateAssociations?: { ownerUuid?: string; groupUuids?: string[]; customAttributes?: RequestAttribute[] };
-}
+/** A `RequestAttribute` as sent: checked already by `requestAttributeSchema`, passed on as is. */
+const wireRequestAttribute = z.looseObject({ uuid: z.string(), name: z.string(), contentType: z.string(), version: z.string(), content: z.array(z.unknown()) });
+
+/** `ScepProfileEditRequestDto` (PUT); the create DTO (`ScepProfileRequestDto`) adds `name` (§1.4). */
+export const wireBodySchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  raProfileUuid: z.string().optional(),
+  issueCertificateAttributes: z.array(wireRequestAttribute),
+  caCertificateUuid: z.string(),
+  customAttributes: z.array(wireRequestAttribute),
+  renewalThreshold: z.number().optional(),
+  includeCaCertificate: z.boolean(),
+  includeCaCertificateChain: z.boolean(),
+  challengePassword: z.string().optional(),
+  enableIntune: z.boolean(),
+  intuneTenant: z.string().optional(),
+  intuneApplicationId: z.string().optional(),
+  intuneApplicationKey: z.string().optional(),
+  certificateAssociations: z
+    .strictObject({ ownerUuid: z.string().optional(), groupUuids: z.array(z.string()).optional(), customAttributes: z.array(wireRequestAttribute).optional() })
+    .optional(),
+});
+export type WireBody = z.output<typeof wireBodySchema>;
 
 /**
- * Checked inputs → request body. On create an unset `renewalThreshold` is left out (null: half
- * the validity). On update it is sent as 0: PUT keeps the stored value when it is null, so 0 is
- * the only way to bring it back to "half the validity" (§1.7 update table).
+ * The state's keys as the codecs' program side. Its values were checked (and transformed: UUIDs
+ * lower-cased, a 0 threshold dropped) by `argsSchema` already, and a zod transform cannot run
+ * backwards in `z.encode`, so this side maps names and leaves values as they are.
  */
+const checkedState = z.object(Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, z.unknown().optional()])) as Record<keyof ScepProfileState, z.ZodOptional<z.ZodUnknown>>);
+
+/**
+ * Inputs the request bodies never carry: the program-local ones (`adopt` included) and `enabled`,
+ * which has its own PATCH. A change of only these writes no body.
+ */
+export const NOT_IN_BODY: readonly string[] = [...localKeys(argsSchema), "enabled"];
+
+/** The create body: every API input under its own name (Core speaks camelCase); an unset threshold left out (null: half the validity). */
+const createBody = renamingCodec(wireBodySchema, checkedState, { wireName: (k) => k, skip: NOT_IN_BODY });
+
+/**
+ * The PUT body: no `name` (immutable), and an unset `renewalThreshold` sent as 0: PUT keeps the
+ * stored value when it is null, so 0 is the only way back to "half the validity" (§1.7 update table).
+ */
+const editBody = renamingCodec(wireBodySchema, checkedState, {
+  wireName: (k) => k,
+  skip: [...NOT_IN_BODY, "name"],
+  encode: (w, p) => ({ ...w, renewalThreshold: p.renewalThreshold ?? 0 }),
+});
+
+/** Checked inputs → request body. */
 export function toWire(a: ScepProfileState, op: "create" | "update"): WireBody {
-  return dropUndefined({
-    name: op === "create" ? a.name : undefined,
-    description: a.description,
-    raProfileUuid: a.raProfileUuid,
-    issueCertificateAttributes: a.issueCertificateAttributes,
-    caCertificateUuid: a.caCertificateUuid,
-    customAttributes: a.customAttributes,
-    renewalThreshold: a.renewalThreshold ?? (op === "update" ? 0 : undefined),
-    includeCaCertificate: a.includeCaCertificate,
-    includeCaCertificateChain: a.includeCaCertificateChain,
-    challengePassword: a.challengePassword,
-    enableIntune: a.enableIntune,
-    intuneTenant: a.intuneTenant,
-    intuneApplicationId: a.intuneApplicationId,
-    intuneApplicationKey: a.intuneApplicationKey,
-    certificateAssociations: a.certificateAssociations,
-  }) as WireBody;
+  return z.encode(op === "create" ? createBody : editBody, a);
 }
 
-/** The part of the state the API does not own. */
+/** The part of the state the API does not own (never answered, or local). */
 export type LocalInputs = Pick<ScepProfileState, "challengePassword" | "intuneApplicationKey" | "forceDelete" | "connection">;
 
+const lower = (s: string | undefined) => s?.toLowerCase();
+
 /**
- * Live object → the inputs that reproduce it, without the secrets (never answered) and the
- * local-only inputs. Attribute answers lose their `label` and `type`; the secret content of
+ * The detail → the inputs that reproduce it, without the secrets (never answered) and the
+ * local-only inputs. Core answers under other names what the request names `renewalThreshold`
+ * (`renewThreshold`), `caCertificateUuid` (`caCertificate.uuid`) and `raProfileUuid`
+ * (`raProfile.uuid`) (§1.6); attribute answers lose their `label` and `type`; the content of
  * `secret`-typed attributes comes back without the secret, and the caller decides what to keep.
  */
+const detailCodec = renamingCodec(wireDetailSchema, checkedState, {
+  wireName: (k) => k,
+  skip: [...localKeys(argsSchema), ...writeOnlyPaths(argsSchema)],
+  rename: { renewalThreshold: "renewThreshold" },
+  decode: (p, w) => {
+    const assoc = w.certificateAssociations;
+    const hasAssoc = assoc && (assoc.ownerUuid !== undefined || (assoc.groupUuids ?? []).length > 0 || (assoc.customAttributes ?? []).length > 0);
+    return {
+      ...p,
+      raProfileUuid: lower(w.raProfile?.uuid),
+      caCertificateUuid: lower(w.caCertificate?.uuid) ?? "",
+      issueCertificateAttributes: (w.issueCertificateAttributes ?? []).map(toRequestAttribute),
+      customAttributes: (w.customAttributes ?? []).map(toRequestAttribute),
+      renewalThreshold: w.renewThreshold === 0 ? undefined : w.renewThreshold,
+      includeCaCertificate: w.includeCaCertificate ?? false,
+      includeCaCertificateChain: w.includeCaCertificateChain ?? false,
+      enableIntune: w.enableIntune ?? false,
+      certificateAssociations: hasAssoc
+        ? {
+            ownerUuid: lower(assoc.ownerUuid),
+            groupUuids: assoc.groupUuids?.length ? assoc.groupUuids.map((g) => g.toLowerCase()) : undefined,
+            customAttributes: assoc.customAttributes?.length ? assoc.customAttributes.map(toRequestAttribute) : undefined,
+          }
+        : undefined,
+    };
+  },
+});
+
 export function fromWire(w: WireDetail): Omit<ScepProfileState, keyof LocalInputs> {
-  const assoc = w.certificateAssociations;
-  const hasAssoc = assoc && (assoc.ownerUuid !== undefined || (assoc.groupUuids ?? []).length > 0 || (assoc.customAttributes ?? []).length > 0);
-  return dropUndefined({
-    name: w.name,
-    description: w.description,
-    raProfileUuid: w.raProfile?.uuid?.toLowerCase(),
-    caCertificateUuid: w.caCertificate?.uuid?.toLowerCase() ?? "",
-    issueCertificateAttributes: (w.issueCertificateAttributes ?? []).map(toRequestAttribute),
-    customAttributes: (w.customAttributes ?? []).map(toRequestAttribute),
-    renewalThreshold: w.renewThreshold === 0 ? undefined : w.renewThreshold,
-    includeCaCertificate: w.includeCaCertificate ?? false,
-    includeCaCertificateChain: w.includeCaCertificateChain ?? false,
-    enableIntune: w.enableIntune ?? false,
-    intuneTenant: w.intuneTenant,
-    intuneApplicationId: w.intuneApplicationId,
-    certificateAssociations: hasAssoc
-      ? dropUndefined({
-          ownerUuid: assoc.ownerUuid?.toLowerCase(),
-          groupUuids: assoc.groupUuids?.length ? assoc.groupUuids.map((g) => g.toLowerCase()) : undefined,
-          customAttributes: assoc.customAttributes?.length ? assoc.customAttributes.map(toRequestAttribute) : undefined,
-        })
-      : undefined,
-    enabled: w.enabled,
-  }) as Omit<ScepProfileState, keyof LocalInputs>;
+  return z.decode(detailCodec, w) as Omit<ScepProfileState, keyof LocalInputs>;
 }
 
 function toRequestAttribute(r: z.output<typeof responseAttributeSchema>): RequestAttribute {
@@ -427,60 +539,9 @@ function toRequestAttribute(r: z.output<typeof responseAttributeSchema>): Reques
   };
 }
 
-/** The outputs other resources and stacks consume, beside the inputs. */
-export interface ComputedOutputs {
-  uuid: string;
-  /** Present when the profile has a default RA profile (§1.9). */
-  scepUrl?: string;
-  raProfile?: z.output<typeof raProfileSchema>;
-  caCertificate?: CaCertificate;
-}
-
-/** The CA certificate's fields other stacks consume. */
-export interface CaCertificate {
-  uuid: string;
-  commonName?: string;
-  serialNumber?: string;
-  subjectDn?: string;
-  issuerDn?: string;
-  issuerCommonName?: string;
-  notBefore?: string;
-  notAfter?: string;
-  fingerprint?: string;
-  keySize?: number;
-  publicKeyAlgorithm?: string;
-  signatureAlgorithm?: string;
-  state?: string;
-  validationStatus?: string;
-}
-
-export function computedFromWire(w: WireDetail): ComputedOutputs {
-  const c = w.caCertificate;
-  return dropUndefined({
-    uuid: w.uuid,
-    scepUrl: w.scepUrl,
-    raProfile: w.raProfile
-      ? dropUndefined({ uuid: w.raProfile.uuid, name: w.raProfile.name, enabled: w.raProfile.enabled, authorityInstanceUuid: w.raProfile.authorityInstanceUuid })
-      : undefined,
-    caCertificate: c
-      ? dropUndefined({
-          uuid: c.uuid,
-          commonName: c.commonName,
-          serialNumber: c.serialNumber,
-          subjectDn: c.subjectDn,
-          issuerDn: c.issuerDn,
-          issuerCommonName: c.issuerCommonName,
-          notBefore: c.notBefore,
-          notAfter: c.notAfter,
-          fingerprint: c.fingerprint,
-          keySize: c.keySize,
-          publicKeyAlgorithm: c.publicKeyAlgorithm,
-          signatureAlgorithm: c.signatureAlgorithm,
-          state: c.state,
-          validationStatus: c.validationStatus,
-        })
-      : undefined,
-  }) as ComputedOutputs;
+/** The detail → what Core computes; the RA profile's and certificate's fields the outputs declare, nothing more. */
+export function computedFromWire(w: WireDetail): Omit<ComputedOutputs, "unverified"> {
+  return defined(outputsSchema.omit({ unverified: true }).parse({ uuid: w.uuid, scepUrl: w.scepUrl, raProfile: w.raProfile, caCertificate: w.caCertificate }));
 }
 
 /** Whether an attribute list (or the associations object) carries `secret`-typed content. */
@@ -520,9 +581,4 @@ function dataLeaves(v: unknown, out: string[], inData = false): void {
     if (inData) out.push(v);
   } else if (Array.isArray(v)) v.forEach((x) => dataLeaves(x, out, inData));
   else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) dataLeaves(x, out, inData || k === "data");
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }

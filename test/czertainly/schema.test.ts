@@ -4,8 +4,28 @@
  */
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
+import type { ErrorContext } from "../../src/core/api";
+import { ERROR_CODES } from "../../src/core/errors";
+import { undescribed } from "../../src/core/fields";
+import { toCzertainlyError } from "../../src/czertainly/errors";
 import { hooks } from "../../src/czertainly/provider";
-import { fromWire, toWire, wireDetailSchema, type ScepProfileState } from "../../src/czertainly/schema";
+import { reference } from "../../src/czertainly/reference";
+import {
+  argsSchema,
+  INPUT_KEYS,
+  LOCAL_KEYS,
+  NOT_IN_BODY,
+  OUTPUT_KEYS,
+  outputsSchema,
+  REPLACE_ON,
+  SECRET_OUTPUTS,
+  SECRET_PATHS,
+  WRITE_ONLY_PATHS,
+  fromWire,
+  toWire,
+  wireDetailSchema,
+  type ScepProfileState,
+} from "../../src/czertainly/schema";
 
 const CA = "5d0f7c2a-1b3e-4c6d-9e8f-0a1b2c3d4e51";
 const RA = "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c01";
@@ -201,5 +221,85 @@ describe("czertainly attribute content at preview, as the official document requ
     expect(await failures({ ...valid(), raProfileUuid: RA, issueCertificateAttributes: [attr({ contentType: "credential", content: [{ data: noAttributes }] })] })).toEqual([
       expect.stringMatching(/attributes is missing/),
     ]);
+  });
+});
+
+describe("czertainly field facts: every list derived from the schema is the one the code had by hand", () => {
+  it("describes every input and every output", () => {
+    expect(undescribed(argsSchema)).toEqual([]);
+    expect(undescribed(outputsSchema)).toEqual([]);
+  });
+
+  it("derives the secret paths, the secret outputs and the write-only paths", () => {
+    expect(SECRET_PATHS).toEqual(["challengePassword", "intuneApplicationKey", "connection.token", "connection.clientSecret", "connection.clientKey"]);
+    expect(SECRET_OUTPUTS).toEqual(["challengePassword", "intuneApplicationKey", "connection"]);
+    // The secrets Core never answers (reference §1.11): with the local keys, what an import could not read.
+    expect(WRITE_ONLY_PATHS).toEqual(["challengePassword", "intuneApplicationKey"]);
+    expect([...WRITE_ONLY_PATHS, ...LOCAL_KEYS]).toEqual(["challengePassword", "intuneApplicationKey", "connection", "forceDelete"]);
+  });
+
+  it("derives the replace keys, the local keys, the compared inputs and the registered outputs", () => {
+    expect(REPLACE_ON).toEqual(["name"]);
+    expect(LOCAL_KEYS).toEqual(["connection", "forceDelete"]);
+    // Order is no behaviour here: the keys become those of a protobuf Struct (registration, state).
+    const before = [
+      "name", "description", "raProfileUuid", "caCertificateUuid", "issueCertificateAttributes", "customAttributes",
+      "renewalThreshold", "includeCaCertificate", "includeCaCertificateChain", "challengePassword", "enableIntune",
+      "intuneTenant", "intuneApplicationId", "intuneApplicationKey", "certificateAssociations", "enabled", "forceDelete",
+      "connection", "uuid", "scepUrl", "raProfile", "caCertificate", "unverified",
+    ];
+    expect([...OUTPUT_KEYS].sort()).toEqual([...before].sort());
+    expect([...INPUT_KEYS].sort()).toEqual(before.slice(0, 18).sort());
+    // What the PUT compares to decide whether to write a body (WIRE_KEYS before).
+    expect(INPUT_KEYS.filter((k) => !NOT_IN_BODY.includes(k)).sort()).toEqual(before.slice(0, 15).sort());
+  });
+});
+
+describe("czertainly unverified inputs under the older name", () => {
+  const olds = {
+    name: "p",
+    caCertificateUuid: CA,
+    issueCertificateAttributes: [],
+    customAttributes: [],
+    includeCaCertificate: false,
+    includeCaCertificateChain: false,
+    enableIntune: false,
+    enabled: true,
+    forceDelete: false,
+    uuid: "u",
+  };
+  it("a state listing `secretsUnverified` takes those inputs as declared, as one listing `unverified` does", async () => {
+    const news = (await hooks.check({}, { name: "p", caCertificateUuid: CA, challengePassword: "pw" })).inputs;
+    for (const key of ["unverified", "secretsUnverified"]) {
+      const d = await hooks.diff("u", { ...olds, [key]: ["challengePassword", "intuneApplicationKey", "connection", "forceDelete"] }, news);
+      expect(d.changes, key).toBe(false);
+      expect(d.replaces ?? [], key).toEqual([]);
+    }
+    // Without the list, a password on a profile that had none is a replacement (Core ignores it on PUT).
+    const plain = await hooks.diff("u", { ...olds, unverified: [] }, news);
+    expect(plain.replaces).toEqual(["challengePassword"]);
+  });
+});
+
+describe("czertainly errors carry a stable code", () => {
+  const ctx = (status: number, body: unknown): ErrorContext => ({ vendor: "CZERTAINLY", status, method: "DELETE", url: "https://core.example.com/api/v1/scepProfiles/u", body, text: JSON.stringify(body) });
+  it("a delete refused because RA profiles use the profile is 'in use'; other refusals keep their status's code", () => {
+    expect(toCzertainlyError(ctx(422, ["Dependent SCEP Profiles (1): ra-devices"])).code).toBe(ERROR_CODES.inUse);
+    expect(toCzertainlyError(ctx(422, ["Name cannot be empty"])).code).toBe(ERROR_CODES.invalid);
+    expect(toCzertainlyError(ctx(409, { message: "SCEP Profile with same name already exists" })).code).toBe(ERROR_CODES.conflict);
+    expect(toCzertainlyError(ctx(404, { message: "Object of type 'ScepProfile' identified by u is not found." })).code).toBe(ERROR_CODES.notFound);
+  });
+});
+
+describe("czertainly reference", () => {
+  it("names a stable code, when it happens and what to do for each error a user meets", () => {
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    const codes = reference.errors.map((e) => e.code);
+    for (const c of [ERROR_CODES.conflict, ERROR_CODES.inUse, ERROR_CODES.unauthorized, ERROR_CODES.notFound, ERROR_CODES.invalid]) expect(codes).toContain(c);
+    for (const e of reference.errors) {
+      expect(e.when.length).toBeGreaterThan(10);
+      expect(e.fix.length).toBeGreaterThan(10);
+    }
   });
 });
