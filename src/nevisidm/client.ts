@@ -7,7 +7,7 @@
  */
 import { expectAnswer, JsonApi } from "../core/api";
 import { StaticBearer } from "../core/auth";
-import { ApiError, ConfigError } from "../core/errors";
+import { ApiError, ConfigError, ERROR_CODES, hasCode } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import type { TlsSettings } from "../core/transport";
 import { NevisidmApiError, toNevisidmError, VENDOR } from "./errors";
@@ -64,7 +64,8 @@ export class NevisidmClient {
       return { kind: "found", properties: expectAnswer({ ...r, body: r.text.trim() === "" ? {} : r.body }, wirePropertiesSchema, "the profile's properties as a JSON object") };
     } catch (e) {
       if (e instanceof NevisidmApiError && e.isNoRecord) return { kind: "gone", error: e };
-      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return { kind: "unsupported", status: e.status };
+      // A 404 or a 405 (both not found: errors.ts `codeFor`): the route, not the profile, is missing.
+      if (e instanceof ApiError && hasCode(e, ERROR_CODES.notFound)) return { kind: "unsupported", status: e.status };
       throw e;
     }
   }

@@ -8,7 +8,7 @@
  * codes carry nothing but the property name, the others name it in quotes), so the user reads
  * `properties.employee_id` rather than a code.
  */
-import { ApiError, type ApiErrorFields } from "../core/errors";
+import { ApiError, codeForStatus, ERROR_CODES, type ApiErrorFields, type ErrorCode } from "../core/errors";
 import { snippet, type ErrorContext } from "../core/api";
 
 export const VENDOR = "nevisIDM";
@@ -25,9 +25,20 @@ export class NevisidmApiError extends ApiError {
     this.property = f.property;
   }
 
-  /** `errors.noRecord`: the client or the profile does not exist. */
+  /**
+   * `errors.noRecord` answered as not found: the client or the profile does not exist (a 404
+   * without it is a route this deployment lacks, and a 405 is one too: see `codeFor`).
+   */
   get isNoRecord(): boolean {
-    return this.status === 404 && this.codes.includes("errors.noRecord");
+    return this.code === ERROR_CODES.notFound && this.codes.includes("errors.noRecord");
+  }
+
+  /**
+   * The property a PATCH could not write because its definition is read-only through the API
+   * (`errors.modifyReadonlyData`: access READ_ONLY or OFF, ref §2.5); undefined for any other error.
+   */
+  get readOnlyProperty(): string | undefined {
+    return this.codes.includes("errors.modifyReadonlyData") ? this.property : undefined;
   }
 }
 
@@ -113,6 +124,47 @@ function hintFor(status: number, code: string | undefined, property: string | un
   return undefined;
 }
 
+/**
+ * Our stable code, where nevisIDM's code says more than its status; else the status's.
+ *
+ * - `errors.propertyUniquenessViolated`, `errors.duplicateValue`: another object holds a value
+ *   that must be unique (ref §2.5, §2.6: the definition's uniquenessScope) → conflict, whatever
+ *   status the deployment answers it with (the seed's example is a 422).
+ * - `errors.property.stringmaxlen` / `stringregex`, `errors.invalidData`, `errors.modifyReadonlyData`,
+ *   `errors.modifyArchivedProfile`, `errors.policyViolation`: the values were refused as they are
+ *   (ref §2.5, §2.6, business-rule violations) → invalid.
+ * - `errors.insufficientRightsFunction`, `errors.*DataroomDenied`: a right or a data room is
+ *   missing (ref §2.3: "Permission denied" / "Dataroom permission denied") → forbidden.
+ * - `errors.invalidJWTToken`: the bearer token was refused (Nevis ID cloud, 401 on a missing or
+ *   expired token, ref §2.6) → unauthorized.
+ *
+ * A 404 is not found whatever the code (`errors.noRecord`: the client or profile; without it, a
+ * route this deployment lacks), and so is a 405: the deployment has no such method on the path,
+ * which for `GET …/profiles/{extId}/properties` (inferred, ref §2.4) means the route is not
+ * there. The client reads either as "no GET here" unless the code is `errors.noRecord`.
+ */
+function codeFor(status: number, code: string | undefined): ErrorCode {
+  if (status === 404 || status === 405) return ERROR_CODES.notFound;
+  switch (code) {
+    case "errors.propertyUniquenessViolated":
+    case "errors.duplicateValue":
+      return ERROR_CODES.conflict;
+    case "errors.property.stringmaxlen":
+    case "errors.property.stringregex":
+    case "errors.invalidData":
+    case "errors.modifyReadonlyData":
+    case "errors.modifyArchivedProfile":
+    case "errors.policyViolation":
+      return ERROR_CODES.invalid;
+    case "errors.insufficientRightsFunction":
+      return ERROR_CODES.forbidden;
+    case "errors.invalidJWTToken":
+      return ERROR_CODES.unauthorized;
+  }
+  if (code?.endsWith("DataroomDenied")) return ERROR_CODES.forbidden;
+  return codeForStatus(status);
+}
+
 export function toNevisidmError(ctx: ErrorContext): NevisidmApiError {
   const env = (ctx.body && typeof ctx.body === "object" && !Array.isArray(ctx.body) ? ctx.body : {}) as Envelope;
   const errors = Array.isArray(env.errors) ? env.errors : [];
@@ -137,6 +189,7 @@ export function toNevisidmError(ctx: ErrorContext): NevisidmApiError {
     method: ctx.method,
     url: ctx.url,
     vendorCode: code,
+    code: codeFor(ctx.status, code),
     vendorMessage: message,
     details,
     hint: hintFor(ctx.status, code, property, first?.message ?? ""),

@@ -11,11 +11,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
-import { checkInputs, containsUnknown } from "../core/check";
+import { checkHook, containsUnknown } from "../core/check";
 import { deepEqual, diffInputs } from "../core/diff";
 import { unlessAchieved } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { endpointFailures } from "../core/settings";
 import { SETTINGS, nevisidmClient } from "./client";
 import { NevisidmApiError, VENDOR } from "./errors";
 import {
@@ -24,23 +23,12 @@ import {
   REPLACE_ON,
   SECRET_PATHS,
   toPatch,
+  type ProfilePropertiesOutputs,
   type ProfilePropertiesState,
   type WireProperties,
 } from "./schema";
 
-export interface ProfilePropertiesOutputs extends ProfilePropertiesState {
-  /** Live values of the owned keys; a key without a value is absent. */
-  values: Record<string, string>;
-  /** nevisIDM's `_classifications` of the owned keys that have any. */
-  classifications: Record<string, string[]>;
-  /**
-   * True from an import until the next update. An import cannot know which keys the program
-   * declares (the engine reads with nothing but the id), so it takes every key the profile had;
-   * until an update records the declared ones, keys the program does not declare are left alone
-   * by diff, update and delete alike.
-   */
-  adopted: boolean;
-}
+export type { ProfilePropertiesOutputs } from "./schema";
 
 type Props = Record<string, unknown>;
 
@@ -105,7 +93,7 @@ async function patchReleasing(
     try {
       return await client.patchProperties(s.clientExtId, s.profileExtId, toPatch(set, pending));
     } catch (e) {
-      const stuck = e instanceof NevisidmApiError && e.codes.includes("errors.modifyReadonlyData") ? e.property : undefined;
+      const stuck = e instanceof NevisidmApiError ? e.readOnlyProperty : undefined;
       if (!stuck || !pending.includes(stuck)) throw e;
       pending = pending.filter((k) => k !== stuck);
     }
@@ -125,19 +113,13 @@ async function readIf(
 /** Adds the next step for the user to errors about one property, pointing at the input that holds it. */
 function explain(e: unknown): never {
   if (e instanceof NevisidmApiError && e.property && !e.hint?.includes("properties.")) {
-    e.hint = `properties.${e.property}: ${e.hint ?? "see the message above"}`;
-    e.refreshMessage();
+    throw e.withHint(`properties.${e.property}: ${e.hint ?? "see the message above"}`);
   }
   throw e;
 }
 
 export const hooks = {
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    registerSecretsAt(news, SECRET_PATHS);
-    const r = checkInputs(argsSchema, news);
-    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
-    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
-  },
+  check: checkHook(argsSchema, { registerSecrets: (news) => registerSecretsAt(news, SECRET_PATHS), settings: SETTINGS }),
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // An import cannot know the program's connection (the engine reads with the id alone); it is

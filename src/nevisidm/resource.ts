@@ -17,25 +17,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
-import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { refuseSecretIdInputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
-import type { ProfilePropertiesOutputs } from "./provider";
-import { SECRET_OUTPUTS, type ProfilePropertiesInputs } from "./schema";
+import {
+  DERIVED_SECRET_OUTPUTS,
+  OUTPUT_KEYS,
+  SECRET_OUTPUTS,
+  type ProfilePropertiesInputs,
+  type ProfilePropertiesOutputs,
+} from "./schema";
 
 export type ProfilePropertiesArgs = Inputify<ProfilePropertiesInputs>;
-
-const OUTPUT_KEYS: (keyof ProfilePropertiesOutputs)[] = [
-  "clientExtId", "profileExtId", "properties", "connection", "values", "classifications", "adopted",
-];
-
-/**
- * `values` echo `properties` (the live values of the declared keys); `classifications` are keyed
- * by the declared property names, their lists are nevisIDM's.
- */
-const DERIVED: DerivedOutputs = {
-  values: ["properties"],
-  classifications: ["keys:properties"],
-};
 
 export interface ProfileProperties extends Outputify<ProfilePropertiesOutputs> {}
 
@@ -45,6 +37,6 @@ export class ProfileProperties extends TrustplaneResource {
   constructor(name: string, args: ProfilePropertiesArgs, opts?: pulumi.CustomResourceOptions) {
     // The id is `<clientExtId>/<profileExtId>`, never encrypted by the engine.
     const given = refuseSecretIdInputs("nevisidm.ProfileProperties", args, ["clientExtId", "profileExtId", "adopt"]);
-    super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts, DERIVED);
+    super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts, DERIVED_SECRET_OUTPUTS);
   }
 }

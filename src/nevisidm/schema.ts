@@ -10,18 +10,41 @@
  * Secret leaves: `connection.token` and the TLS client key.
  */
 import { z } from "zod";
-import { adoptField, comparedKeys } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths } from "../core/schema";
+import { adoptField } from "../core/adopt";
+import {
+  comparedKeys,
+  field,
+  localKeys,
+  outputKeys,
+  replaceOnChangeKeys,
+  secretOutputs,
+  secretPaths,
+  writeOnlyPaths,
+} from "../core/fields";
+import type { DerivedOutputs } from "../core/secrets";
+import { connectionField, httpUrl, tlsConnectionShape } from "../core/schema";
 
-export const connectionSchema = z
-  .strictObject({
-    /** Where `/nevisidm/api` is served: `https://api.<instance>.getnevis.net`, or the nevisProxy host. */
-    url: httpUrl("connection.url").optional(),
-    /** Bearer token: a Nevis ID cloud technical user's, or one issued by the deployment's nevisAuth. */
-    token: z.string().optional(),
-    ...tlsConnectionShape,
-  })
-  .optional();
+export const connectionSchema = connectionField(
+  z
+    .strictObject({
+      url: field(httpUrl("connection.url").optional(), {
+        description:
+          "The host that serves nevisIDM's REST API under `/nevisidm/api`: `https://api.<instance>.getnevis.net` in Nevis ID cloud, " +
+          "the nevisProxy frontend on premise. A URL that already ends in `/nevisidm/api` or `/nevisidm/api/core/v1` means the same server.",
+      }),
+      token: field(z.string().optional(), {
+        description:
+          "Bearer token sent as `Authorization: Bearer <token>`: a Nevis ID cloud technical user's (built from " +
+          "`userExtId:credExtId:secret` of a user with a Device Password credential and the `SoapTechAccess` role), or one issued by " +
+          "the deployment's nevisAuth. It is not refreshed: when it expires, set a new one. The caller needs `AccessControl.ProfileModify` " +
+          "to write, `AccessControl.ProfileView` to read, and a data room that includes the client and the profile's unit.",
+        secret: true,
+      }),
+      ...tlsConnectionShape,
+    })
+    .optional(),
+  "nevisIDM",
+);
 
 /** The response member the API puts next to the values; never a property name. */
 export const CLASSIFICATIONS_KEY = "_classifications";
@@ -58,34 +81,44 @@ const extId = (what: string) =>
     .refine((s) => s.trim() === s, `${what} must not start or end with spaces`);
 
 export const argsSchema = z.strictObject({
-  /** The nevisIDM client (tenant) the profile belongs to. Replaces on change. */
-  clientExtId: extId("clientExtId"),
-  /** The profile whose values this resource manages; it must exist. Replaces on change. */
-  profileExtId: extId("profileExtId"),
-  /**
-   * The values this resource owns. Keys it never declared are never touched; a key removed from
-   * here is cleared in nevisIDM. `""` keeps a key owned and empty.
-   */
-  properties: z
-    .record(z.string(), propertyValue, { error: "must be a map of property name to string value" })
-    .superRefine((props, ctx) => {
-      for (const name of Object.keys(props)) {
-        if (name.trim() === "") ctx.addIssue({ code: "custom", path: [name], message: "a property name must not be empty" });
-        else if (name === CLASSIFICATIONS_KEY) {
-          ctx.addIssue({
-            code: "custom",
-            path: [name],
-            message: "'_classifications' is what nevisIDM reports next to the values, not a property; read it from the `classifications` output",
-          });
+  clientExtId: field(extId("clientExtId"), {
+    description:
+      "The external id of the nevisIDM client (the tenant) the profile belongs to, as nevisIDM's paths name it " +
+      "(`/nevisidm/api/core/v1/{clientExtId}/…`). Part of the id; a change addresses another profile, so it replaces the resource.",
+    replaceOnChange: true,
+  }),
+  profileExtId: field(extId("profileExtId"), {
+    description:
+      "The external id (`extId`) of the profile whose values this resource manages, unique within the client. The profile must " +
+      "already exist: this resource writes its property values and never creates or deletes the profile. A change replaces the " +
+      "resource, clearing the old profile's owned keys first.",
+    replaceOnChange: true,
+  }),
+  properties: field(
+    z
+      .record(z.string(), propertyValue, { error: "must be a map of property name to string value" })
+      .superRefine((props, ctx) => {
+        for (const name of Object.keys(props)) {
+          if (name.trim() === "") ctx.addIssue({ code: "custom", path: [name], message: "a property name must not be empty" });
+          else if (name === CLASSIFICATIONS_KEY) {
+            ctx.addIssue({
+              code: "custom",
+              path: [name],
+              message: "'_classifications' is what nevisIDM reports next to the values, not a property; read it from the `classifications` output",
+            });
+          }
         }
-      }
-    }),
+      }),
+    {
+      description:
+        "The values this resource owns, property name → text. Each name must be a property definition of scope PROFILE_GLOBAL in " +
+        "the client; nevisIDM checks each value against its definition (stringMaxLen, stringRegex, uniqueness, ENUM values). " +
+        "Integers and booleans are sent as their text (`3` as \"3\", `true` as \"true\"); any other number is refused: give the " +
+        "text. Keys not declared here are never touched; a key removed from here is cleared in nevisIDM; `\"\"` keeps a key owned " +
+        "and empty. Destroy clears the owned keys.",
+    },
+  ),
   connection: connectionSchema,
-  /**
-   * Take over the declared keys' current values at create (local: never sent, never diffed);
-   * from then on they are managed. `true`: this client's profile; `<clientExtId>/<profileExtId>`:
-   * that profile, which must exist and be the declared one.
-   */
   adopt: adoptField("client and profile (clientExtId, profileExtId)", "<clientExtId>/<profileExtId>"),
 });
 
@@ -94,51 +127,115 @@ export type ProfilePropertiesInputs = z.input<typeof argsSchema>;
 /** Checked inputs: every value a string; what the state holds. */
 export type ProfilePropertiesState = z.output<typeof argsSchema>;
 
-export const SECRET_PATHS = ["connection.token", ...tlsSecretPaths] as const;
+/** What the resource outputs beyond its inputs. */
+export const outputsSchema = z.object({
+  values: field(z.record(z.string(), z.string()), {
+    description:
+      "The live values of the owned keys (those in `properties`), from the last read or, on deployments without " +
+      "`GET …/properties`, the answer of the last PATCH. A key without a value is absent. Secret when a declared value is.",
+  }),
+  classifications: field(z.record(z.string(), z.array(z.string())), {
+    description:
+      "nevisIDM's `_classifications` of the owned keys that have any: property name → its classifications (e.g. `[\"PERSONAL\"]`). " +
+      "Secret when the whole `properties` map is.",
+  }),
+  adopted: field(z.boolean(), {
+    description:
+      "True from an import read until the next update. An import cannot know which keys the program declares (the engine reads " +
+      "with the id alone), so it takes every key the profile had; until an update records the declared ones, keys the program " +
+      "does not declare are left alone by diff, update and destroy alike. A resource created or adopted with `adopt` is never so.",
+  }),
+});
+
+/** The computed outputs. */
+export type ProfilePropertiesComputed = z.output<typeof outputsSchema>;
+/** Everything the resource outputs: the checked inputs and the computed outputs. */
+export type ProfilePropertiesOutputs = ProfilePropertiesState & ProfilePropertiesComputed;
+
+export const SECRET_PATHS = secretPaths(argsSchema);
 
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = ["connection"];
+export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
+
+/**
+ * Outputs that are secret when the inputs they come from are, which no field fact can say ahead:
+ * `values` echo `properties` (the live values of the declared keys); `classifications` are keyed
+ * by the declared property names, their lists are nevisIDM's (core/secrets.ts). Keyed by the
+ * output schema's and sourced from the args schema's names, so a renamed field fails to compile.
+ */
+export const DERIVED_SECRET_OUTPUTS = {
+  values: ["properties"],
+  classifications: ["keys:properties"],
+} satisfies Partial<Record<keyof ProfilePropertiesComputed, readonly (keyof ProfilePropertiesState | `keys:${keyof ProfilePropertiesState}`)[]>> satisfies DerivedOutputs;
 
 /** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ProfilePropertiesState)[];
+export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ProfilePropertiesState)[];
 
 /** A change of these addresses another profile: a new resource. */
-export const REPLACE_ON = ["clientExtId", "profileExtId"] as const;
+export const REPLACE_ON = replaceOnChangeKeys(argsSchema) as (keyof ProfilePropertiesState)[];
+
+/** Inputs never sent to nevisIDM (the connection, `adopt`). */
+export const LOCAL_KEYS = localKeys(argsSchema) as (keyof ProfilePropertiesState)[];
+
+/**
+ * Inputs nevisIDM never answers back: none. Every owned value comes back in the GET/PATCH answer
+ * (an `encrypted` definition's too, as plain text: ref §2.5), so a read verifies all of them and
+ * the resource has no `unverified` output.
+ */
+export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+
+/** Every output key the resource registers: the inputs the state holds, then the computed outputs. */
+export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ProfilePropertiesOutputs)[];
 
 /* ---------------------------------- wire ---------------------------------- */
 
+/** The profile's values as the provider holds them: property name → text, and their classifications. */
+const propertiesSchema = z.object({
+  values: z.record(z.string(), z.string()),
+  classifications: z.record(z.string(), z.array(z.string())),
+});
+export type WireProperties = z.output<typeof propertiesSchema>;
+
 /**
- * The GET/PATCH answer: the profile's complete current values plus `_classifications`
+ * The wire mapping of `…/profiles/{extId}/properties`, as a codec. Property names are the user's
+ * and never renamed (core/codec.ts), so this is not the renaming case: the odd part is the shape.
+ *
+ * decode, the GET/PATCH answer: the profile's complete current values plus `_classifications`
  * (`{name: [classification, …]}`). Tolerant: a non-string value (a server that sends numbers) is
  * read as its text, and anything else that is not a value is ignored.
+ *
+ * encode, the PATCH body: each value as its text, `""` as `null` (both remove, ref §2.4, and null
+ * is the form the vendor documents first); `classifications` are nevisIDM's and never sent.
  */
-export const wirePropertiesSchema = z.record(z.string(), z.unknown()).transform((body) => {
-  const values: Record<string, string> = {};
-  const classifications: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (k === CLASSIFICATIONS_KEY) {
-      if (v && typeof v === "object" && !Array.isArray(v)) {
-        for (const [name, c] of Object.entries(v as Record<string, unknown>)) {
-          if (Array.isArray(c)) classifications[name] = c.map(String);
-          else if (typeof c === "string") classifications[name] = [c];
+export const wirePropertiesSchema = z.codec(z.record(z.string(), z.unknown()), propertiesSchema, {
+  decode: (body) => {
+    const values: Record<string, string> = {};
+    const classifications: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k === CLASSIFICATIONS_KEY) {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+          for (const [name, c] of Object.entries(v as Record<string, unknown>)) {
+            if (Array.isArray(c)) classifications[name] = c.map(String);
+            else if (typeof c === "string") classifications[name] = [c];
+          }
         }
+      } else if (typeof v === "string") {
+        // An empty value is a removed one (ref §2.4: "" and null both remove).
+        if (v !== "") values[k] = v;
+      } else if (typeof v === "number" || typeof v === "boolean") {
+        values[k] = String(v);
       }
-    } else if (typeof v === "string") {
-      // An empty value is a removed one (ref §2.4: "" and null both remove).
-      if (v !== "") values[k] = v;
-    } else if (typeof v === "number" || typeof v === "boolean") {
-      values[k] = String(v);
     }
-  }
-  return { values, classifications };
+    return { values, classifications };
+  },
+  encode: ({ values }) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === "" ? null : v])),
 });
-export type WireProperties = z.output<typeof wirePropertiesSchema>;
 
 /** The PATCH body: each owned key with its value, each released key with `null` (removal). */
 export function toPatch(set: Record<string, string>, clear: readonly string[] = []): Record<string, string | null> {
-  const body: Record<string, string | null> = {};
-  for (const k of clear) body[k] = null;
-  // "" is sent as null: both remove, and null is the form the vendor documents first.
-  for (const [k, v] of Object.entries(set)) body[k] = v === "" ? null : v;
-  return body;
+  // A released key is the empty value, which encodes as null; a key both released and set is set.
+  const values: Record<string, string> = {};
+  for (const k of clear) values[k] = "";
+  Object.assign(values, set);
+  return z.encode(wirePropertiesSchema, { values, classifications: {} }) as Record<string, string | null>;
 }

@@ -3,6 +3,23 @@ import { UNKNOWN } from "../../src/core/check";
 import { hooks, parseId } from "../../src/nevisidm/provider";
 import { toNevisidmError } from "../../src/nevisidm/errors";
 import { baseUrlOf } from "../../src/nevisidm/client";
+import { ERROR_CODES } from "../../src/core/errors";
+import { undescribed } from "../../src/core/fields";
+import { reference } from "../../src/nevisidm/reference";
+import {
+  argsSchema,
+  DERIVED_SECRET_OUTPUTS,
+  INPUT_KEYS,
+  LOCAL_KEYS,
+  OUTPUT_KEYS,
+  outputsSchema,
+  REPLACE_ON,
+  SECRET_OUTPUTS,
+  SECRET_PATHS,
+  toPatch,
+  WRITE_ONLY_PATHS,
+  wirePropertiesSchema,
+} from "../../src/nevisidm/schema";
 
 const valid = () => ({
   clientExtId: "acme",
@@ -155,5 +172,84 @@ describe("nevisidm ids, URLs and errors", () => {
     const html = toNevisidmError({ vendor: "nevisIDM", status: 404, method: "GET", url: "https://idm/x", body: undefined, text: "<html>Not Found</html>" });
     expect(html.isNoRecord).toBe(false);
     expect(html.message).toMatch(/non-JSON answer: <html>Not Found<\/html>/);
+  });
+});
+
+describe("nevisidm field facts: every list derived from the schema, unchanged", () => {
+  it("derives the lists the code wrote by hand before, to the same values", () => {
+    // The literals are the lists schema.ts and resource.ts held before the facts moved beside the fields.
+    expect(SECRET_PATHS).toEqual(["connection.token", "connection.clientKey"]);
+    expect(SECRET_OUTPUTS).toEqual(["connection"]);
+    expect(REPLACE_ON).toEqual(["clientExtId", "profileExtId"]);
+    expect(OUTPUT_KEYS).toEqual(["clientExtId", "profileExtId", "properties", "connection", "values", "classifications", "adopted"]);
+    expect(INPUT_KEYS).toEqual(["clientExtId", "profileExtId", "properties", "connection"]);
+    // Had no literal before: the connection and `adopt` are never sent, and nothing is write-only
+    // (every owned value comes back in the GET/PATCH answer).
+    expect(LOCAL_KEYS).toEqual(["connection", "adopt"]);
+    expect(WRITE_ONLY_PATHS).toEqual([]);
+    // resource.ts's DERIVED before: values echo properties, classifications are keyed by its names.
+    expect(DERIVED_SECRET_OUTPUTS).toEqual({ values: ["properties"], classifications: ["keys:properties"] });
+  });
+
+  it("describes every input and every output", () => {
+    expect(undescribed(argsSchema)).toEqual([]);
+    expect(undescribed(outputsSchema)).toEqual([]);
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    expect(reference.adopt.importIds).toEqual(["<clientExtId>/<profileExtId>"]);
+    for (const e of reference.errors) expect(Object.values(ERROR_CODES)).toContain(e.code);
+  });
+});
+
+describe("nevisidm wire codec", () => {
+  it("writes each owned key as its text and each released or empty key as null, released keys first", () => {
+    expect(JSON.stringify(toPatch({ employee_id: "4711", cost_center: "" }, ["home_phone"]))).toBe(
+      '{"home_phone":null,"employee_id":"4711","cost_center":null}',
+    );
+    // A key both released and set is set, where the release put it.
+    expect(JSON.stringify(toPatch({ a: "1" }, ["a", "b"]))).toBe('{"a":"1","b":null}');
+    expect(toPatch({})).toEqual({});
+  });
+
+  it("reads the answer's values and _classifications, tolerating numbers and dropping emptied keys", () => {
+    expect(
+      wirePropertiesSchema.parse({ employee_id: "4711", max: 3, on: true, gone: "", odd: { x: 1 }, _classifications: { employee_id: ["PERSONAL"], on: "X" } }),
+    ).toEqual({ values: { employee_id: "4711", max: "3", on: "true" }, classifications: { employee_id: ["PERSONAL"], on: ["X"] } });
+    expect(wirePropertiesSchema.safeParse(null).success).toBe(false);
+  });
+});
+
+describe("nevisidm errors: a stable code for each envelope", () => {
+  const err = (status: number, code: string | undefined, message = "m") =>
+    toNevisidmError({
+      vendor: "nevisIDM",
+      status,
+      method: "PATCH",
+      url: "https://idm/nevisidm/api/core/v1/acme/profiles/p/properties",
+      body: code === undefined ? undefined : { errors: [{ code, message }] },
+      text: "",
+    });
+
+  it("maps nevisIDM's codes onto ours where they say more than the status", () => {
+    expect(err(422, "errors.propertyUniquenessViolated", "… for property 'employee_id'.").code).toBe(ERROR_CODES.conflict);
+    expect(err(422, "errors.property.stringregex", "employee_id").code).toBe(ERROR_CODES.invalid);
+    expect(err(422, "errors.modifyReadonlyData", "Property 'badge' is read-only").code).toBe(ERROR_CODES.invalid);
+    expect(err(403, "errors.insufficientRightsFunction").code).toBe(ERROR_CODES.forbidden);
+    expect(err(403, "errors.combinedDataroomDenied").code).toBe(ERROR_CODES.forbidden);
+    expect(err(401, "errors.invalidJWTToken").code).toBe(ERROR_CODES.unauthorized);
+    expect(err(503, undefined).code).toBe(ERROR_CODES.unavailable);
+  });
+
+  it("reads a 404 and a 405 as not found, and only errors.noRecord as a missing client or profile", () => {
+    expect(err(405, undefined).code).toBe(ERROR_CODES.notFound);
+    expect(err(405, undefined).isNoRecord).toBe(false);
+    expect(err(404, undefined).code).toBe(ERROR_CODES.notFound);
+    expect(err(404, undefined).isNoRecord).toBe(false);
+    expect(err(404, "errors.noRecord", "Profile doesn't exist").isNoRecord).toBe(true);
+  });
+
+  it("names the read-only property a PATCH could not clear, and nothing for other refusals", () => {
+    expect(err(422, "errors.modifyReadonlyData", "Property 'badge' is read-only").readOnlyProperty).toBe("badge");
+    expect(err(422, "errors.propertyUniquenessViolated", "… for property 'employee_id'.").readOnlyProperty).toBeUndefined();
   });
 });
