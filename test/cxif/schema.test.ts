@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
+import { existsSync } from "node:fs";
+import { ERROR_CODES } from "../../src/core/errors";
 import { undescribed } from "../../src/core/fields";
+import { SETTINGS } from "../../src/cxif/client";
+import { reference } from "../../src/cxif/reference";
 import { hooks } from "../../src/cxif/provider";
 import { OUTPUT_KEYS } from "../../src/cxif/resource";
 import {
@@ -254,5 +258,21 @@ describe("cxif.ScimConfiguration field facts", () => {
     // Records are leaves to the walk: a profile's and a custom attribute's fields are checked on their own.
     expect(undescribed(profileSchema)).toEqual([]);
     expect(undescribed(customAttrSchema)).toEqual([]);
+  });
+});
+
+describe("cxif.ScimConfiguration reference", () => {
+  it("points at the schemas, the client's settings and an example that exists, and says what to do for each error", () => {
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    expect(reference.settings).toBe(SETTINGS);
+    expect(existsSync(reference.example)).toBe(true);
+    expect(reference.errors.map((e) => e.code)).toEqual(
+      expect.arrayContaining([ERROR_CODES.conflict, ERROR_CODES.unauthorized, ERROR_CODES.forbidden, ERROR_CODES.invalid, ERROR_CODES.notFound]),
+    );
+    for (const e of reference.errors) {
+      expect(Object.values(ERROR_CODES)).toContain(e.code);
+      expect(e.when.length > 0 && e.fix.length > 0).toBe(true);
+    }
   });
 });
