@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
-import { ConfigError, UnusableAnswerError } from "../core/errors";
+import { ConfigError, ERROR_CODES, hasCode, UnusableAnswerError } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCxifError } from "./errors";
@@ -59,13 +59,13 @@ export class CxifClient {
     throw new UnusableAnswerError(r.vendor, "POST", r.url, r.status, `${describeBody(r.text, r.body)} where the new SCIM configuration with its configuration-id (or a 201 with its Location) was expected`);
   }
 
-  /** undefined when the configuration does not exist (404). */
+  /** undefined when the configuration does not exist (404, or 410 Gone). */
   async get(id: string): Promise<LiveConfiguration | undefined> {
     try {
       const r = await this.api.call<unknown>("GET", `${CONFIGS_PATH}/${encodeURIComponent(id)}`);
       return this.parse(r.body, "GET");
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return undefined;
+      if (hasCode(e, ERROR_CODES.notFound)) return undefined;
       throw e;
     }
   }
@@ -82,7 +82,7 @@ export class CxifClient {
       await this.api.call("DELETE", `${CONFIGS_PATH}/${encodeURIComponent(id)}`);
       return true;
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return false;
+      if (hasCode(e, ERROR_CODES.notFound)) return false;
       throw e;
     }
   }

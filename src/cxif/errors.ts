@@ -2,10 +2,16 @@
  * The CX Industries Framework's error object, the TM Forum `Error`
  * (`{code, reason, message, status, referenceError, @type, @baseType, @schemaLocation}`,
  * ref §3.4), and the identity domain's OAuth error (`{error, error_description}`) from the token
- * endpoint. Oracle publishes no list of `code` values: callers branch on the HTTP status.
+ * endpoint.
+ *
+ * Stable codes: Oracle publishes no list of TM Forum `code` values (ref §3.4 names the field, not
+ * its values), so a framework answer's code is the one its HTTP status means. The token endpoint's
+ * OAuth `error` values are RFC 6749 §5.2's, and some say more than the status: an identity domain
+ * may refuse client authentication with a 400 as well as a 401 (§5.2 lets it), which is still the
+ * credentials refused.
  */
 import { snippet, type ErrorContext } from "../core/api";
-import { ApiError } from "../core/errors";
+import { ApiError, codeForStatus, ERROR_CODES, type ErrorCode } from "../core/errors";
 
 export class CxifApiError extends ApiError {
   override readonly name = "CxifApiError";
@@ -22,11 +28,24 @@ interface TmfError {
   error_description?: unknown;
 }
 
-const HINTS: Record<number, string> = {
-  401:
+/**
+ * RFC 6749 §5.2 error codes → ours. `invalid_client`: client authentication failed;
+ * `unauthorized_client`: the client may not use this grant; `invalid_scope`: the client
+ * authenticated, but the scope is not granted to it (the framework scope not added as an
+ * authorized resource, ref §3.5).
+ */
+const OAUTH_CODES: Record<string, ErrorCode> = {
+  invalid_client: ERROR_CODES.unauthorized,
+  unauthorized_client: ERROR_CODES.unauthorized,
+  invalid_scope: ERROR_CODES.forbidden,
+};
+
+/** What to do, by the code the framework's answer means (the token endpoint's refusals get their own hint: core/oauth2.ts). */
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  [ERROR_CODES.unauthorized]:
     "the framework refused the access token: check the confidential application's client id and secret and its token endpoint " +
     "(CXIF_CLIENT_ID, CXIF_CLIENT_SECRET, CXIF_TOKEN_URL or the trustplane:cxif* stack config)",
-  403:
+  [ERROR_CODES.forbidden]:
     "the token lacks the framework's admin scope: request <framework URL>/urn:opc:resource:consumer::all (CXIF_SCOPE) and add the " +
     "CXIF OAuth application as an authorized resource of the confidential application",
 };
@@ -42,6 +61,8 @@ export function toCxifError(ctx: ErrorContext, vendor = "CX Industries Framework
   const vendorMessage =
     reason ?? details.shift() ?? str(b.error) ?? (ctx.body === undefined ? `non-JSON answer: ${snippet(ctx.text)}` : snippet(JSON.stringify(ctx.body)));
   const reference = str(b.referenceError);
+  const oauthError = str(b.error);
+  const code = (oauthError === undefined ? undefined : OAUTH_CODES[oauthError]) ?? codeForStatus(ctx.status);
   return new CxifApiError({
     vendor,
     status: ctx.status,
@@ -51,7 +72,8 @@ export function toCxifError(ctx: ErrorContext, vendor = "CX Industries Framework
     vendorMessage,
     details,
     remediation: reference ? `see ${reference}` : undefined,
-    hint: HINTS[ctx.status],
+    code,
+    hint: HINTS[code],
     retryAfter: ctx.retryAfter,
   });
 }

@@ -10,39 +10,36 @@
  * rather than letting a full-replace PUT reset it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
-import { checkInputs, isUnknown } from "../core/check";
-import { deepEqual, diffInputs } from "../core/diff";
-import { isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, deleteUnlessGone } from "../core/lookup";
+import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdopt } from "../core/adopt";
+import { checkHook, isUnknown } from "../core/check";
+import { diffInputs, onlyLocalChanged } from "../core/diff";
+import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { endpointFailures } from "../core/settings";
 import { SETTINGS, CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
 import {
   argsSchema,
+  hrefOf,
   INPUT_KEYS,
+  LOCAL_KEYS,
   nameOfHref,
+  REPLACE_ON,
   SECRET_PATHS,
+  TARGET_KEYS,
   toWire,
   type LiveConfiguration,
   type ScimConfigurationArgs,
+  type ScimConfigurationOutputs,
 } from "./schema";
 
-export interface ScimConfigurationOutputs {
-  /** The server-assigned id (also the resource's `id`, and its import id). */
-  configurationId: string;
-  targetConnectionDescriptorName: string;
-  targetConnectionDescriptorNamespace: string;
-  /** The SCIM target's href that other stacks consume. */
-  targetConnectionDescriptorHref: string;
-  profiles: ScimConfigurationArgs["profiles"];
-  connection?: ScimConfigurationArgs["connection"];
-}
+/** Derived from `outputsSchema` and the inputs the state holds (schema.ts). */
+export type { ScimConfigurationOutputs };
 
 type Props = Record<string, unknown>;
 
+const registerSecrets = (p: Props) => registerSecretsAt(p, SECRET_PATHS);
+
 function args(p: Props): ScimConfigurationArgs {
-  registerSecretsAt(p, SECRET_PATHS);
+  registerSecrets(p);
   return p as unknown as ScimConfigurationArgs;
 }
 
@@ -58,7 +55,7 @@ function declaredName(a: Partial<ScimConfigurationArgs>): string | undefined {
  */
 function resolveTarget(olds: Props, news: Props): Props {
   const n = { ...news };
-  const anyUnknown = ["targetConnectionDescriptorName", "targetConnectionDescriptorHref", "targetConnectionDescriptorNamespace"].some((k) => isUnknown(news[k]));
+  const anyUnknown = TARGET_KEYS.some((k) => isUnknown(news[k]));
   if (anyUnknown) return n;
   const name = declaredName(news as Partial<ScimConfigurationArgs>);
   const sameTarget = name === undefined || name === olds.targetConnectionDescriptorName;
@@ -92,38 +89,35 @@ function outputs(live: LiveConfiguration, a: Partial<ScimConfigurationArgs>, id:
     targetConnectionDescriptorName: name,
     targetConnectionDescriptorNamespace: live.targetConnectionDescriptorNamespace ?? a.targetConnectionDescriptorNamespace ?? "",
     // Tolerate an answer without the href: the seed shows how the server derives it from the name.
-    targetConnectionDescriptorHref: live.targetConnectionDescriptorHref ?? a.targetConnectionDescriptorHref ?? `/connectionDescriptors/${encodeURIComponent(name)}`,
+    targetConnectionDescriptorHref: live.targetConnectionDescriptorHref ?? a.targetConnectionDescriptorHref ?? hrefOf(name),
     profiles: live.profiles,
     ...(a.connection ? { connection: a.connection } : {}),
   };
 }
 
-async function conflictHint(e: unknown, client: CxifClient, a: ScimConfigurationArgs): Promise<never> {
-  if (isAnswerTo(e, "POST", CONFIGS_PATH) && e.status === 409) {
-    const name = declaredName(a) ?? "";
-    const existing = await client.findByTarget(name, a.targetConnectionDescriptorNamespace).catch(() => undefined);
-    e.hint = existing
-      ? `SCIM configuration ${existing.configurationId} already targets connection descriptor '${name}' ` +
-        `(namespace ${existing.targetConnectionDescriptorNamespace}): ${adoptAdvice(existing.configurationId)}, ` +
-        `or target another descriptor`
-      : `another SCIM configuration already targets connection descriptor '${name}': ${adoptAdvice(undefined)}, or target another descriptor`;
-    e.refreshMessage();
-  }
-  throw e;
+/** The create POST's 409: which configuration already targets the descriptor, and how to adopt it. */
+function conflictHint(e: unknown, client: CxifClient, a: ScimConfigurationArgs): Promise<never> {
+  const name = declaredName(a) ?? "";
+  let existing: LiveConfiguration | undefined;
+  return explainCreateConflict(
+    e,
+    CONFIGS_PATH,
+    async () => (existing = await client.findByTarget(name, a.targetConnectionDescriptorNamespace))?.configurationId,
+    (id) =>
+      id !== undefined
+        ? `SCIM configuration ${id} already targets connection descriptor '${name}' ` +
+          `(namespace ${existing?.targetConnectionDescriptorNamespace}): ${adoptAdvice(id)}, or target another descriptor`
+        : `another SCIM configuration already targets connection descriptor '${name}': ${adoptAdvice(undefined)}, or target another descriptor`,
+  );
 }
 
 export const hooks = {
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    registerSecretsAt(news, SECRET_PATHS);
-    const r = checkInputs(argsSchema, news);
-    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
-    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
-  },
+  check: checkHook(argsSchema, { registerSecrets, settings: SETTINGS }),
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    // Every field goes through PUT, so nothing replaces (ref §3.7).
-    const d = diffInputs(olds, resolveTarget(olds, news), { keys: INPUT_KEYS });
-    return { changes: d.changes, replaces: [], stables: d.stables, deleteBeforeReplace: false };
+    // Every field goes through PUT, so nothing replaces (ref §3.7): REPLACE_ON is empty.
+    const d = diffInputs(olds, resolveTarget(olds, news), { keys: INPUT_KEYS, replaceOn: REPLACE_ON });
+    return { changes: d.changes, replaces: d.replaces, stables: d.stables, deleteBeforeReplace: false };
   },
 
   /**
@@ -148,18 +142,20 @@ export const hooks = {
             return found && { id: found.configurationId!, live: found };
           },
         }).catch((e) => conflictHint(e, client, a));
-        let live = created.live;
-        if (!live) {
-          // The answer named the new id but carried no configuration: read it back, and if that fails,
-          // keep the id in the stack rather than leak the object.
-          try {
-            live = await client.get(created.id);
-            if (!live) throw new Error(`GET ${created.id} answered 404 right after the create`);
-          } catch (e) {
-            const partial = { ...outputs({ profiles: a.profiles }, a, created.id) };
-            throw new PartialCreateError(created.id, partial as unknown as Props, e as Error, "the SCIM configuration was created but could not be read back");
-          }
-        }
+        // The answer named the new id but carried no configuration: read it back, and if that fails,
+        // keep the id in the stack rather than leak the object.
+        const live =
+          created.live ??
+          (await finishCreate(
+            created.id,
+            async () => {
+              const got = await client.get(created.id);
+              if (!got) throw new Error(`GET ${created.id} answered 404 right after the create`);
+              return got;
+            },
+            () => outputs({ profiles: a.profiles }, a, created.id) as unknown as Props,
+            "the SCIM configuration was created but could not be read back",
+          ));
         return { id: created.id, outs: outputs(live, a, created.id) };
       },
     });
@@ -184,8 +180,7 @@ export const hooks = {
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const a = args(withoutAdopt(news));
     const resolved = resolveTarget(olds, news);
-    const onlyConnection = INPUT_KEYS.every((k) => k === "connection" || deepEqual(olds[k], resolved[k]));
-    if (onlyConnection) {
+    if (onlyLocalChanged(INPUT_KEYS, LOCAL_KEYS, olds, resolved)) {
       // New credentials for the same configuration: nothing to write, but the state must hold them for delete.
       const { connection: _c, ...kept } = olds;
       return { outs: { ...kept, ...(a.connection ? { connection: a.connection } : {}) } };
@@ -194,7 +189,8 @@ export const hooks = {
     // The href goes only as the program wrote it: the server derives it from the name (seed), and
     // the form it answered (the state's) is not known to be one it takes back.
     const target = { ...(resolved as Partial<ScimConfigurationArgs>), targetConnectionDescriptorHref: a.targetConnectionDescriptorHref };
-    let live = await client.replace(id, body(target)).catch((e) => conflictHint(e, client, a));
+    // No conflict hint here: the PUT's 409 is not the create's name collision (explainCreateConflict).
+    let live = await client.replace(id, body(target));
     // A 200/204 without a body: the write landed, read back what the server made of it.
     if (!live) live = await client.get(id);
     if (!live) throw new Error(`SCIM configuration ${id} disappeared during the update; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);

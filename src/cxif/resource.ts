@@ -14,20 +14,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
+import { outputKeys } from "../core/fields";
 import type { Inputify, Outputify } from "../core/types";
-import type { ScimConfigurationOutputs } from "./provider";
-import { SECRET_OUTPUTS, type ScimConfigurationInputs } from "./schema";
+import { argsSchema, outputsSchema, SECRET_OUTPUTS, type ScimConfigurationInputs, type ScimConfigurationOutputs } from "./schema";
 
 export type ScimConfigurationArgs = Inputify<ScimConfigurationInputs>;
 
-const OUTPUT_KEYS: (keyof ScimConfigurationOutputs)[] = [
-  "configurationId",
-  "targetConnectionDescriptorName",
-  "targetConnectionDescriptorNamespace",
-  "targetConnectionDescriptorHref",
-  "profiles",
-  "connection",
-];
+/** The inputs the state holds, then the computed outputs: the engine reports only the keys registered. */
+export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ScimConfigurationOutputs)[];
 
 /** The descriptor's name and href are each derived from the other when only one is declared. */
 const DERIVED: DerivedOutputs = {

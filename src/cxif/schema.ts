@@ -14,22 +14,47 @@
  */
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
+import { defined, kebabCase, renamingCodec } from "../core/codec";
+import { comparedKeys, field, localKeys, replaceOnChangeKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
+import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
-export const connectionSchema = z
-  .strictObject({
-    /** The Industries Framework URL (`https://{FABRIC_HOST}`); a bare host name gets https://. */
-    host: z.string().min(1, "connection.host must not be empty").optional(),
-    /** The identity domain's token endpoint: `https://<domain>.identity.oraclecloud.com/oauth2/v1/token`. */
-    tokenUrl: httpUrl("connection.tokenUrl").optional(),
-    clientId: z.string().optional(),
-    clientSecret: z.string().optional(),
-    /** Defaults to `<host>/urn:opc:resource:consumer::all`, the framework scope (ref §3.5). */
-    scope: z.string().optional(),
-    ...tlsConnectionShape,
-    ...tokenTlsConnectionShape,
-  })
-  .optional();
+/**
+ * The `connection` input's shape. Every setting left out comes from the stack config, then the
+ * environment (client.ts `SETTINGS`); none is ever sent to the framework as data.
+ */
+export const connectionSchema = connectionField(
+  z
+    .strictObject({
+      host: field(z.string().min(1, "connection.host must not be empty").optional(), {
+        description:
+          "The Industries Framework URL (`https://{FABRIC_HOST}`), where the admin API's paths (`/admin/...`) start; a bare host name gets `https://`. " +
+          "Also the audience of the default `scope`.",
+      }),
+      tokenUrl: field(httpUrl("connection.tokenUrl").optional(), {
+        description:
+          "The OAuth2 token endpoint of the tenant's OCI IAM identity domain, usually `https://<identity-domain>.identity.oraclecloud.com/oauth2/v1/token`. " +
+          "Often another host than the framework's.",
+      }),
+      clientId: field(z.string().optional(), {
+        description:
+          "Client id of the identity domain's confidential application that may use the client-credentials grant and has the CXIF OAuth " +
+          "application added as an authorized resource.",
+      }),
+      clientSecret: field(z.string().optional(), {
+        description: "Client secret of that confidential application; sent to the token endpoint only (HTTP basic), never to the framework.",
+        secret: true,
+      }),
+      scope: field(z.string().optional(), {
+        description:
+          "OAuth2 scope requested with the token. Default `<host>/urn:opc:resource:consumer::all`, the framework's admin scope; the narrower " +
+          "`::SelfService` scope that Digital Assistant setups use is [inferred] refused by the admin API (403).",
+      }),
+      ...tlsConnectionShape,
+      ...tokenTlsConnectionShape,
+    })
+    .optional(),
+  "CX Industries Framework",
+);
 
 export const ATTRIBUTE_TYPES = ["STRING", "NUMBER", "INTEGER", "BOOLEAN", "DATETIMESTRING", "OBJECT"] as const;
 export const CUSTOM_MODES = ["FORWARD", "SWALLOW", "MAP"] as const;
@@ -67,12 +92,25 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, what: strin
 /** One custom attribute's mapping. Defaults are the server's (seed: STRING, FORWARD, false), so a read matches. */
 export const customAttrSchema = z
   .strictObject({
-    attributeName: nonEmpty("attributeName"),
-    attributeType: enumOf(ATTRIBUTE_TYPES, "attributeType").default("STRING"),
-    mode: enumOf(CUSTOM_MODES, "mode").default("FORWARD"),
-    required: z.boolean().default(false),
-    /** The attribute's name in the target identity system; required when `mode` is MAP. */
-    targetAttributeName: nonEmpty("targetAttributeName").optional(),
+    attributeName: field(nonEmpty("attributeName"), {
+      description: "The custom attribute's name as the user-management API receives it under this schema URN (the wire's `attribute-name`).",
+    }),
+    attributeType: field(enumOf(ATTRIBUTE_TYPES, "attributeType").default("STRING"), {
+      description:
+        "The attribute's value type: STRING (the server's default), NUMBER, INTEGER, BOOLEAN, DATETIMESTRING, or OBJECT " +
+        "(listed by a later release's page than 25d [unverified]).",
+    }),
+    mode: field(enumOf(CUSTOM_MODES, "mode").default("FORWARD"), {
+      description:
+        "What the framework does with the attribute on its way to the target identity system: FORWARD it as is (the server's default), " +
+        "SWALLOW it (not sent), or MAP it to `targetAttributeName`.",
+    }),
+    required: field(z.boolean().default(false), {
+      description: "Whether a user-management request must carry the attribute (the server's default: false).",
+    }),
+    targetAttributeName: field(nonEmpty("targetAttributeName").optional(), {
+      description: "The attribute's name in the target identity system; required when `mode` is MAP, and used only then.",
+    }),
   })
   .superRefine((a, ctx) => {
     if (a.mode === "MAP" && a.targetAttributeName === undefined) {
@@ -92,34 +130,60 @@ const customAttrList = z.array(customAttrSchema).superRefine((items, ctx) => {
 
 /** A profile (`Subscriber`, say): the user-management API applies it by name (ref §3.2). */
 export const profileSchema = z.strictObject({
-  /** Groups a user of this profile is put in. Order is kept as given. */
-  groupAssignment: z.array(nonEmpty("a group name")).default([]),
-  /** RFC 7643 core attribute → FORWARD | SWALLOW. */
-  scimRfc7643Mapping: z.record(z.string(), enumOf(RFC7643_MODES, "the mode")).default({}),
-  /** Schema URN → attribute mappings. URNs may hold `/` and `~`; they are map keys, never paths. */
-  scimCustomAttrMapping: z.record(z.string(), customAttrList).default({}),
+  groupAssignment: field(z.array(nonEmpty("a group name")).default([]), {
+    description:
+      "Groups of the target identity system a user of this profile is put in when the user-management API creates or updates the user. " +
+      "Order is kept as given (the framework may apply it in order [inferred]).",
+  }),
+  scimRfc7643Mapping: field(z.record(z.string(), enumOf(RFC7643_MODES, "the mode")).default({}), {
+    description:
+      "RFC 7643 core attribute (`name`, `emails`, `phoneNumbers`...) → FORWARD (pass it to the target identity system, the server's default " +
+      "for an attribute it answers without a mode) or SWALLOW (drop it).",
+  }),
+  // URNs may hold `/` and `~`: they are map keys, never paths (JSON Patch pointers escape them, ref §3.7).
+  scimCustomAttrMapping: field(z.record(z.string(), customAttrList).default({}), {
+    description: "SCIM schema URN (`urn:scim:schemas:extension:custom:1.0:User`, say) → the mappings of the custom attributes under it, each attribute once.",
+  }),
 });
+
+const descriptorName = () =>
+  field(nonEmpty("targetConnectionDescriptorName").optional(), {
+    description:
+      "Name of the connection descriptor of the target identity system (a SCIM 2.0 IDM) whose users this configuration shapes. " +
+      "Set it, or `targetConnectionDescriptorHref`; left out, it is read from the href and the state keeps the server's value. " +
+      "The server holds one configuration per descriptor [inferred], which is what `adopt: true` finds. Changed in place (PUT).",
+  });
+const descriptorNamespace = () =>
+  field(nonEmpty("targetConnectionDescriptorNamespace").optional(), {
+    description:
+      "Namespace of that connection descriptor (`dx-prod`, say). Left out, the server fills it (the namespace of the one descriptor of that " +
+      "name) and the state keeps it, so no diff shows; a change of descriptor that leaves it out lets the server fill it anew.",
+  });
 
 /** The configuration as the API states it, in program spelling; `decode` of the wire lands here. */
 export const liveSchema = z.strictObject({
-  configurationId: z.string().optional(),
-  targetConnectionDescriptorName: nonEmpty("targetConnectionDescriptorName").optional(),
-  targetConnectionDescriptorNamespace: nonEmpty("targetConnectionDescriptorNamespace").optional(),
+  configurationId: field(z.string().optional(), { description: "The server-assigned id (the wire's `id`)." }),
+  targetConnectionDescriptorName: descriptorName(),
+  targetConnectionDescriptorNamespace: descriptorNamespace(),
   // Whatever form the server answers it in is kept as is: a read must not fail on it.
-  targetConnectionDescriptorHref: z.string().optional(),
-  profiles: z.record(nonEmpty("a profile name"), profileSchema).default({}),
+  targetConnectionDescriptorHref: field(z.string().optional(), { description: "The descriptor's href as the server answers it." }),
+  profiles: field(z.record(nonEmpty("a profile name"), profileSchema).default({}), {
+    description:
+      "Profile name (`Subscriber`, say; the name a user-management request gives) → how users of that profile reach the target identity " +
+      "system: group assignment, RFC 7643 attribute modes, custom attribute mappings. The server's defaults are filled in, so an " +
+      "unchanged program never shows a diff. Every change is one full PUT.",
+  }),
 });
 
 export const argsSchema = liveSchema
   .omit({ configurationId: true })
   .extend({
-    targetConnectionDescriptorHref: hrefInput.optional(),
+    targetConnectionDescriptorHref: field(hrefInput.optional(), {
+      description:
+        "The connection descriptor by href instead of by name: `/connectionDescriptors/{name}`, or a URL whose path ends so. Left out, the " +
+        "server computes it from the name and the state keeps its answer; sent only as the program writes it.",
+    }),
     connection: connectionSchema,
-    /**
-     * Take over an existing configuration at create (local: never sent, never diffed). `true`:
-     * the configuration that targets this descriptor, else create one; a configuration-id: that
-     * configuration, which must exist.
-     */
     adopt: adoptField("target connection descriptor (one configuration per descriptor)", "the configuration-id"),
   })
   .superRefine((a, ctx) => {
@@ -142,35 +206,64 @@ export const argsSchema = liveSchema
     }
   });
 
+/**
+ * What the resource outputs beyond its inputs: the id, and the descriptor reference as the server
+ * holds it, always present (an input the program may leave out, the server computes).
+ */
+export const outputsSchema = z.object({
+  configurationId: field(z.string(), {
+    description: "The server-assigned id (16 lower-case letters and digits in the vendor's example): the resource's `id`, and the import id `adopt` takes.",
+  }),
+  targetConnectionDescriptorName: field(z.string(), { description: "The target connection descriptor's name, as declared or read from the href." }),
+  targetConnectionDescriptorNamespace: field(z.string(), { description: "The target connection descriptor's namespace, as declared or as the server filled it." }),
+  targetConnectionDescriptorHref: field(z.string(), {
+    description: "The target connection descriptor's href as the server answers it (`/connectionDescriptors/{name}`): what other stacks consume.",
+  }),
+});
+
 /** What a program passes (`new cxif.ScimConfiguration(name, args)`), before defaults. */
 export type ScimConfigurationInputs = z.input<typeof argsSchema>;
 /** Checked inputs: defaults filled; what the engine passes to create and update. */
 export type ScimConfigurationArgs = z.output<typeof argsSchema>;
+/** The resource's outputs: the computed ones, then the inputs the state holds as given. */
+export type ScimConfigurationOutputs = z.output<typeof outputsSchema> & Pick<ScimConfigurationArgs, "profiles" | "connection">;
 export type Profile = z.output<typeof profileSchema>;
 export type CustomAttr = z.output<typeof customAttrSchema>;
 export type LiveConfiguration = z.output<typeof liveSchema>;
 
-export const SECRET_PATHS = ["connection.clientSecret", ...tlsSecretPaths] as const;
+/* ------------------------- lists derived from the facts ------------------------- */
+
+/** Secret leaves (`connection.clientSecret`, the TLS client key); a SCIM configuration holds none (ref §3.7). */
+export const SECRET_PATHS = secretPaths(argsSchema);
 
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = ["connection"];
+export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
 
-/** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = [
-  "targetConnectionDescriptorName",
-  "targetConnectionDescriptorNamespace",
-  "targetConnectionDescriptorHref",
-  "profiles",
-  "connection",
-] as const satisfies readonly (keyof ScimConfigurationArgs)[];
+/** Keys of the state that are the user's inputs (compared by diff): every input but `adopt`. */
+export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScimConfigurationArgs)[];
 
-/** The descriptor reference: the server fills what the program leaves out. */
-export const TARGET_KEYS = ["targetConnectionDescriptorName", "targetConnectionDescriptorNamespace", "targetConnectionDescriptorHref"] as const;
+/** Inputs never sent to the framework: a change of only these writes nothing. */
+export const LOCAL_KEYS = localKeys(argsSchema);
+
+/** Nothing replaces: the API takes every change through PUT (ref §3.7). */
+export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
+
+/** The API answers every field it takes, so no input is write-only and none is ever `unverified`. */
+export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+
+/** The descriptor reference: the inputs that are also computed outputs, which the server fills when left out. */
+export const TARGET_KEYS = Object.keys(outputsSchema.shape).filter((k) => INPUT_KEYS.includes(k as keyof ScimConfigurationArgs)) as (keyof ScimConfigurationArgs &
+  keyof z.output<typeof outputsSchema>)[];
 
 /* ---------------------------------- wire ---------------------------------- */
 
+type Obj = Record<string, unknown>;
+
+/** The framework may answer a collection it has none of as null; absent, the schema's default fills it. */
+const nullAsAbsent = (o: Obj): Obj => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v ?? undefined]));
+
 // Wire schemas are loose: fields a newer release adds are ignored, not refused.
-const wireCustomAttr = z.codec(
+const wireCustomAttr = renamingCodec(
   z.looseObject({
     "attribute-name": z.string(),
     "attribute-type": z.string().optional(),
@@ -179,50 +272,29 @@ const wireCustomAttr = z.codec(
     "target-attribute-name": z.string().optional(),
   }),
   customAttrSchema,
-  {
-    decode: (w) => ({
-      attributeName: w["attribute-name"],
-      attributeType: w["attribute-type"] as CustomAttr["attributeType"] | undefined,
-      mode: w.mode as CustomAttr["mode"] | undefined,
-      required: w.required,
-      targetAttributeName: w["target-attribute-name"],
-    }),
-    encode: (a) => ({
-      "attribute-name": a.attributeName,
-      "attribute-type": a.attributeType,
-      mode: a.mode,
-      required: a.required,
-      "target-attribute-name": a.targetAttributeName,
-    }),
-  },
+  { wireName: kebabCase },
 );
 
-const wireProfile = z.codec(
+const wireProfile = renamingCodec(
   z.looseObject({
     "group-assignment": z.array(z.string()).nullish(),
-    // An rfc7643 mode left null is FORWARD (the schema's default).
     "scim-rfc7643-mapping": z.record(z.string(), z.string().nullable()).nullish(),
     "scim-custom-attr-mapping": z.record(z.string(), z.array(wireCustomAttr)).nullish(),
   }),
   profileSchema,
   {
-    decode: (w) => ({
-      groupAssignment: w["group-assignment"] ?? undefined,
-      scimRfc7643Mapping: w["scim-rfc7643-mapping"]
-        ? (Object.fromEntries(Object.entries(w["scim-rfc7643-mapping"]).map(([k, m]) => [k, m ?? "FORWARD"])) as Profile["scimRfc7643Mapping"])
-        : undefined,
-      scimCustomAttrMapping: w["scim-custom-attr-mapping"] ?? undefined,
-    }),
-    encode: (p) => ({
-      "group-assignment": p.groupAssignment,
-      "scim-rfc7643-mapping": p.scimRfc7643Mapping,
-      "scim-custom-attr-mapping": p.scimCustomAttrMapping as never,
-    }),
+    wireName: kebabCase,
+    decode: (r) => {
+      const p = nullAsAbsent(r);
+      const modes = p.scimRfc7643Mapping as Record<string, string | null> | undefined;
+      // An rfc7643 mode left null is FORWARD (the schema's default).
+      return modes ? { ...p, scimRfc7643Mapping: Object.fromEntries(Object.entries(modes).map(([k, m]) => [k, m ?? "FORWARD"])) } : p;
+    },
   },
 );
 
 /** The `SCIMConfiguration` object (ref §3.3) ⇄ `LiveConfiguration`. */
-export const wireConfiguration = z.codec(
+export const wireConfiguration = renamingCodec(
   z.looseObject({
     id: z.string().optional(),
     "target-connection-descriptor-name": z.string().optional(),
@@ -231,22 +303,7 @@ export const wireConfiguration = z.codec(
     profiles: z.record(z.string(), wireProfile).nullish(),
   }),
   liveSchema,
-  {
-    decode: (w) => ({
-      configurationId: w.id,
-      targetConnectionDescriptorName: w["target-connection-descriptor-name"],
-      targetConnectionDescriptorNamespace: w["target-connection-descriptor-namespace"],
-      targetConnectionDescriptorHref: w["target-connection-descriptor-href"],
-      profiles: w.profiles ?? undefined,
-    }),
-    encode: (l) => ({
-      id: l.configurationId,
-      "target-connection-descriptor-name": l.targetConnectionDescriptorName,
-      "target-connection-descriptor-namespace": l.targetConnectionDescriptorNamespace,
-      "target-connection-descriptor-href": l.targetConnectionDescriptorHref,
-      profiles: l.profiles as never,
-    }),
-  },
+  { wireName: kebabCase, rename: { configurationId: "id" }, decode: nullAsAbsent },
 );
 
 export type WireConfiguration = z.input<typeof wireConfiguration>;
@@ -254,12 +311,11 @@ export type WireConfiguration = z.input<typeof wireConfiguration>;
 /** Checked inputs (or state) → the request body of POST and PUT: no id, no connection, no undefined. */
 export function toWire(a: Omit<LiveConfiguration, "configurationId">): WireConfiguration {
   const { connection: _c, configurationId: _i, ...config } = a as LiveConfiguration & { connection?: unknown };
-  return JSON.parse(JSON.stringify(z.encode(wireConfiguration, config))) as WireConfiguration;
+  return defined(z.encode(wireConfiguration, config)) as WireConfiguration;
 }
 
 /** The API's answer → program spelling with the schema's defaults filled. */
 export function fromWire(w: unknown): LiveConfiguration {
-  // Absent optional fields come out of the codec as undefined keys; the engine's protobuf Struct
-  // cannot carry undefined, so they are dropped here.
-  return JSON.parse(JSON.stringify(z.decode(wireConfiguration, w as WireConfiguration))) as LiveConfiguration;
+  // The engine's protobuf Struct cannot carry undefined: absent optional fields are dropped.
+  return defined(z.decode(wireConfiguration, w as WireConfiguration));
 }

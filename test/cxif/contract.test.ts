@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tokenCache } from "../../src/core/auth";
-import { ApiError, PartialCreateError } from "../../src/core/errors";
+import { ApiError, ERROR_CODES, PartialCreateError } from "../../src/core/errors";
 import { cxifClient } from "../../src/cxif/client";
+import { toCxifError } from "../../src/cxif/errors";
 import { hooks } from "../../src/cxif/provider";
 import { startCxifEmulator, type CxifEmulator } from "../../src/cxif/emulator";
 
@@ -228,6 +229,7 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     const err = await hooks.create(inputs).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(409);
+    expect(err.code).toBe(ERROR_CODES.conflict);
     expect(err.message).toContain("HTTP 409 CONFLICT: Conflict");
     expect(err.message).toContain(`adopt it with the input \`adopt: true\` (or \`adopt: "${first.id}"\`)`);
     expect(err.message).not.toContain("import:");
@@ -247,6 +249,7 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
       } as any)
       .catch((e) => e);
     expect(err.status).toBe(400);
+    expect(err.code).toBe(ERROR_CODES.invalid);
     expect(err.vendorCode).toBe("INVALID_REQUEST");
     const lines = err.message.split("\n");
     expect(lines[0]).toBe(`CX Industries Framework API POST ${cx.url}/admin/scimConfigurations failed: HTTP 400 INVALID_REQUEST: Bad Request`);
@@ -269,6 +272,7 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     const err = await hooks.create(inputs).catch((e) => e);
     expect(err.message).toContain("OCI IAM identity domain API POST");
     expect(err.message).toContain("HTTP 401 invalid_client: Client authentication failed.");
+    expect(err.code).toBe(ERROR_CODES.unauthorized);
     expect(err.message).toContain("check CXIF_CLIENT_ID / CXIF_CLIENT_SECRET");
     expect(err.message).not.toContain("not-the-secret");
   });
@@ -278,8 +282,21 @@ describe("cxif.ScimConfiguration against the CXIF admin API", () => {
     const inputs = await checked({ connection: { ...connection, scope: cx.selfServiceScope } });
     const err = await hooks.create(inputs).catch((e) => e);
     expect(err.status).toBe(403);
+    expect(err.code).toBe(ERROR_CODES.forbidden);
     expect(err.message).toContain("urn:opc:resource:consumer::all (CXIF_SCOPE)");
     expect(cx.state.configurations.size).toBe(0);
+  });
+
+  it("counts a client refused with a 400 (RFC 6749 lets an identity domain) as refused credentials, and an ungranted scope as forbidden", () => {
+    const at = (status: number, body: unknown) =>
+      toCxifError({ vendor: "OCI IAM identity domain", status, method: "POST", url: cx.tokenUrl, body, text: JSON.stringify(body) }, "OCI IAM identity domain");
+    expect(at(400, { error: "invalid_client", error_description: "Client authentication failed." }).code).toBe(ERROR_CODES.unauthorized);
+    expect(at(400, { error: "unauthorized_client", error_description: "not for this grant" }).code).toBe(ERROR_CODES.unauthorized);
+    expect(at(400, { error: "invalid_scope", error_description: "The requested scope is invalid, unknown, or malformed." }).code).toBe(ERROR_CODES.forbidden);
+    // An OAuth error that says no more than its status keeps the status's code.
+    expect(at(400, { error: "unsupported_grant_type", error_description: "no" }).code).toBe(ERROR_CODES.invalid);
+    // A TM Forum code has no published meaning (ref §3.4): the status decides.
+    expect(toCxifError({ vendor: "CX Industries Framework", status: 404, method: "GET", url: `${cx.url}/admin/scimConfigurations/x`, body: { code: "NOT_FOUND", reason: "Not Found" }, text: "" }).code).toBe(ERROR_CODES.notFound);
   });
 
   it("fetches a new token once when the framework says the token expired", async () => {

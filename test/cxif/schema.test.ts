@@ -1,7 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
+import { existsSync } from "node:fs";
+import { ERROR_CODES } from "../../src/core/errors";
+import { undescribed } from "../../src/core/fields";
+import { SETTINGS } from "../../src/cxif/client";
+import { reference } from "../../src/cxif/reference";
 import { hooks } from "../../src/cxif/provider";
-import { fromWire, toWire } from "../../src/cxif/schema";
+import { OUTPUT_KEYS } from "../../src/cxif/resource";
+import {
+  argsSchema,
+  customAttrSchema,
+  fromWire,
+  INPUT_KEYS,
+  LOCAL_KEYS,
+  outputsSchema,
+  profileSchema,
+  REPLACE_ON,
+  SECRET_OUTPUTS,
+  SECRET_PATHS,
+  TARGET_KEYS,
+  toWire,
+  WRITE_ONLY_PATHS,
+} from "../../src/cxif/schema";
 
 const URN = "urn:scim:schemas:extension:custom:1.0:User";
 
@@ -196,5 +216,63 @@ describe("cxif.ScimConfiguration diff (offline)", () => {
     expect((await hooks.diff("abc", two, same)).changes).toBe(false);
     const swapped = await news({ profiles: { p: { groupAssignment: ["b", "a"], scimRfc7643Mapping: { emails: "FORWARD", name: "SWALLOW" } } } });
     expect((await hooks.diff("abc", two, swapped)).changes).toBe(true);
+  });
+});
+
+describe("cxif.ScimConfiguration field facts", () => {
+  // Each literal is the list the code held by hand before the facts were declared beside the fields:
+  // the derived list being equal is what proves the behaviour unchanged.
+  it("derives the secret paths and secret outputs the code listed by hand", () => {
+    expect(SECRET_PATHS).toEqual(["connection.clientSecret", "connection.clientKey"]);
+    expect(SECRET_OUTPUTS).toEqual(["connection"]);
+  });
+
+  it("derives the inputs diff compares, the keys the resource registers, and the descriptor keys", () => {
+    expect(INPUT_KEYS).toEqual([
+      "targetConnectionDescriptorName",
+      "targetConnectionDescriptorNamespace",
+      "targetConnectionDescriptorHref",
+      "profiles",
+      "connection",
+    ]);
+    // The resource registers them as the keys of one props object (a protobuf Struct to the engine), so their order is not the engine's concern.
+    expect([...OUTPUT_KEYS].sort()).toEqual(
+      ["configurationId", "targetConnectionDescriptorName", "targetConnectionDescriptorNamespace", "targetConnectionDescriptorHref", "profiles", "connection"].sort(),
+    );
+    expect(TARGET_KEYS).toEqual(["targetConnectionDescriptorName", "targetConnectionDescriptorNamespace", "targetConnectionDescriptorHref"]);
+  });
+
+  it("replaces on nothing, writes nothing for a change of the connection alone, and has no write-only input", () => {
+    // diff answered `replaces: []` by hand: every field goes through PUT (ref §3.7).
+    expect(REPLACE_ON).toEqual([]);
+    // update skipped the write when every compared key but "connection" was equal.
+    expect(INPUT_KEYS.filter((k) => LOCAL_KEYS.includes(k))).toEqual(["connection"]);
+    expect(LOCAL_KEYS).toEqual(["connection", "adopt"]);
+    // The API answers every field it takes, so nothing is ever listed as unverified.
+    expect(WRITE_ONLY_PATHS).toEqual([]);
+  });
+
+  it("describes every input and output, nested fields included", () => {
+    expect(undescribed(argsSchema)).toEqual([]);
+    expect(undescribed(outputsSchema)).toEqual([]);
+    // Records are leaves to the walk: a profile's and a custom attribute's fields are checked on their own.
+    expect(undescribed(profileSchema)).toEqual([]);
+    expect(undescribed(customAttrSchema)).toEqual([]);
+  });
+});
+
+describe("cxif.ScimConfiguration reference", () => {
+  it("points at the schemas, the client's settings and an example that exists, and says what to do for each error", () => {
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    expect(reference.settings).toBe(SETTINGS);
+    expect(existsSync(reference.example)).toBe(true);
+    expect(reference.errors.map((e) => e.code)).toEqual(
+      expect.arrayContaining([ERROR_CODES.conflict, ERROR_CODES.unauthorized, ERROR_CODES.forbidden, ERROR_CODES.invalid, ERROR_CODES.notFound]),
+    );
+    for (const e of reference.errors) {
+      expect(Object.values(ERROR_CODES)).toContain(e.code);
+      expect(e.when.length > 0 && e.fix.length > 0).toBe(true);
+    }
   });
 });
