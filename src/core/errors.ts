@@ -97,7 +97,7 @@ export class ApiError extends Error {
   override readonly name: string = "ApiError";
   readonly vendor: string;
   readonly status: number;
-  readonly code: ErrorCode;
+  code: ErrorCode;
   readonly vendorCode?: string;
   readonly vendorMessage: string;
   readonly requestId?: string;
@@ -130,6 +130,15 @@ export class ApiError extends Error {
   withHint(hint: string): this {
     this.hint = hint;
     this.refreshMessage();
+    return this;
+  }
+
+  /**
+   * States what the failure means where the caller knows better than the status: a 404 from a
+   * token endpoint says the token URL is wrong, not that the object is gone.
+   */
+  meaning(code: ErrorCode): this {
+    this.code = code;
     return this;
   }
 

@@ -5,7 +5,7 @@
  */
 import { JsonApi, type ErrorContext } from "./api";
 import { lifetimeSeconds, type Token } from "./auth";
-import { ApiError, ConfigError, UnusableAnswerError } from "./errors";
+import { ApiError, ConfigError, ERROR_CODES, UnusableAnswerError } from "./errors";
 import { UncertainOutcomeError } from "./lookup";
 import type { TlsSettings } from "./transport";
 
@@ -43,14 +43,7 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
       unauthorized: () => false,
     },
     tls: c.tls,
-    toError: (ctx) => {
-      const e = c.toError(ctx);
-      if (ctx.status === 400 || ctx.status === 401) {
-        e.hint = c.refusedHint;
-        e.refreshMessage();
-      }
-      return e;
-    },
+    toError: (ctx) => tokenFailure(c, ctx),
   });
   const form = new URLSearchParams({
     grant_type: "client_credentials",
@@ -80,6 +73,20 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
     throw new ConfigError(`the ${c.vendor} token endpoint ${c.tokenUrl} answered HTTP ${r.status} with ${got}, where a string token was expected: check the token URL`);
   }
   return { value: token, expiresIn: lifetimeSeconds(r.body?.expires_in) ?? c.defaultExpiresIn };
+}
+
+/**
+ * A failed token request, never mistaken for an answer about the object the call was for: met on
+ * the way to a GET or DELETE of a profile, a 404 from a mistyped token URL must not read as "the
+ * profile is gone" (a refresh would drop it from the state, a delete would leave it on the server).
+ */
+function tokenFailure(c: ClientCredentials, ctx: ErrorContext): ApiError {
+  const e = c.toError(ctx);
+  if (ctx.status === 400 || ctx.status === 401) return e.meaning(ERROR_CODES.unauthorized).withHint(c.refusedHint);
+  if (e.code === ERROR_CODES.notFound || e.code === ERROR_CODES.conflict || e.code === ERROR_CODES.inUse || e.code === ERROR_CODES.invalid) {
+    return e.meaning(ERROR_CODES.config).withHint(`the token endpoint does not take token requests at this address: check the token URL (${c.tokenUrl})`);
+  }
+  return e;
 }
 
 /** The HTTP Basic header for a client id and secret, encoded as `fetchClientCredentialsToken` describes. */

@@ -472,3 +472,21 @@ describe("cxif.ScimConfiguration adopts an existing configuration through the `a
     expect((await hooks.diff(id, { ...outs, adopt: true }, await checked())).changes).toBe(false);
   });
 });
+
+describe("cxif.ScimConfiguration when the token URL is wrong", () => {
+  it("a 404 from the token endpoint is a configuration error on read and delete, never 'the configuration is gone'", async () => {
+    const inputs = await checked();
+    const { id, outs } = await hooks.create(inputs);
+    tokenCache.clear();
+    const wrong = { ...connection, tokenUrl: `${new URL(cx.tokenUrl).origin}/no/such/token/path` };
+    const props = { ...outs, connection: wrong } as Record<string, unknown>;
+    // Before: read answered an empty id (a refresh dropped a live configuration from the state)
+    // and delete took the 404 as "already gone" (the configuration stayed on the server).
+    const read = await hooks.read(id, props).then(() => undefined, (e) => e);
+    expect(read?.code).toBe(ERROR_CODES.config);
+    expect(String(read?.message)).toMatch(/token URL/);
+    const del = await hooks.delete(id, props).then(() => undefined, (e) => e);
+    expect(del?.code).toBe(ERROR_CODES.config);
+    expect(cx.state.configurations.size).toBe(1);
+  });
+});
