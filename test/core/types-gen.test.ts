@@ -113,7 +113,7 @@ describe("each vendor's types.generated.ts", () => {
  * The type-level check: tsc compiles small files that pin the generated interfaces against the
  * types a program gets today, `Inputify<z.input<typeof argsSchema>>` (src/core/types.ts).
  */
-describe("the generated Args accept what the schema's input type accepts", () => {
+describe("the published types, compiled by tsc as a program uses them", () => {
   const dir = fs.mkdtempSync(path.join(ROOT, ".trustplane", "types-check-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const rel = (p: string) => path.relative(dir, path.join(ROOT, p)).replace(/\\/g, "/").replace(/\.ts$/, "");
@@ -148,7 +148,10 @@ export const same: Same<Widen<Resolve<${kind}Args>>, Widen<Resolve<Current>>> = 
     return path.join(dir, `${name}.check.ts`);
   };
 
-  it("for the fixture, for every vendor, and not for an interface that lost a field", () => {
+  /** One tsc program over every check file (a few seconds): each file's errors, with their lines. */
+  let compiled: Map<string, string[]> | undefined;
+  const errorsByFile = (): Map<string, string[]> => {
+    if (compiled) return compiled;
     const files = [check("fixture", widget(), "Widget", rel("test/core/types-fixture.ts"))];
     for (const v of vendorTypes()) {
       const kind = /export interface (\w+)Args \{/.exec(v.text)![1];
@@ -158,6 +161,23 @@ export const same: Same<Widen<Resolve<${kind}Args>>, Widen<Resolve<Current>>> = 
     const lost = widget().replace(/\n {2}\/\*\* What the gateway does[^\n]*\n {2}mode: [^\n]*/, "");
     expect(lost).not.toContain("  mode:");
     files.push(check("lost", lost, "Widget", rel("test/core/types-fixture.ts")));
+    // `get` is declared once on TrustplaneResource; each class must still get its own instance type.
+    const index = rel("src/index.ts");
+    fs.writeFileSync(
+      path.join(dir, "get.check.ts"),
+      `import type * as pulumi from "@pulumi/pulumi";
+import { cxif, czertainly, nevisidm, scm, vcf } from "${index}";
+export const a: scm.ScepProfile = scm.ScepProfile.get("a", "id");
+export const b: czertainly.ScepProfile = czertainly.ScepProfile.get("b", "id", { parent: a });
+export const c: vcf.IdentityProvider = vcf.IdentityProvider.get("c", a.id);
+export const d: cxif.ScimConfiguration = cxif.ScimConfiguration.get("d", "id");
+export const e: nevisidm.ProfileProperties = nevisidm.ProfileProperties.get("e", "acme/p-alice");
+export const url: pulumi.Output<string> = a.scepUrl;
+// @ts-expect-error an id is what get reads by
+scm.ScepProfile.get("f");
+`,
+    );
+    files.push(path.join(dir, "get.check.ts"));
 
     const program = ts.createProgram(files, {
       strict: true,
@@ -170,16 +190,26 @@ export const same: Same<Widen<Resolve<${kind}Args>>, Widen<Resolve<Current>>> = 
       types: ["node"],
       typeRoots: [path.join(ROOT, "node_modules", "@types")],
     });
-    const errors = new Map<string, string[]>();
+    compiled = new Map<string, string[]>();
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const where = d.file ? path.basename(d.file.fileName) : "(options)";
       const line = d.file && d.start !== undefined ? `line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
-      errors.set(where, [...(errors.get(where) ?? []), line + ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0]]);
+      compiled.set(where, [...(compiled.get(where) ?? []), line + ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0]]);
     }
+    return compiled;
+  };
+
+  it("for the fixture, for every vendor, and not for an interface that lost a field", () => {
+    const errors = new Map(errorsByFile());
+    errors.delete("get.check.ts");
     const control = errors.get("lost.check.ts") ?? [];
     errors.delete("lost.check.ts");
     expect(Object.fromEntries(errors)).toEqual({});
     expect(control.length).toBeGreaterThan(0);
     for (const e of control) expect(e).toMatch(/Type 'true' is not assignable to type 'false'/);
+  });
+
+  it("Resource.get returns each class's own instance type and needs an id", () => {
+    expect(errorsByFile().get("get.check.ts") ?? []).toEqual([]);
   });
 });
