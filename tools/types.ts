@@ -167,8 +167,8 @@ class Renderer {
       case "literal":
         return literalsOf(s)!;
       case "optional":
-        // `key?:` carries the optionality; inside an array or union it is a value.
-        return this.type(d.innerType, pad);
+        // Of a property, `key?:` says it (property() unwraps it); inside an array or a union it is a value.
+        return `${this.member(d.innerType, pad)} | undefined`;
       case "nullable":
         return `${this.member(d.innerType, pad)} | null`;
       case "default":
@@ -247,7 +247,7 @@ class Renderer {
 
   /** One member of an object type, with its JSDoc. */
   property(k: string, s: z.ZodType, pad: string): string[] {
-    const t = this.type(s, pad);
+    const t = this.type(defOf(s).type === "optional" ? defOf(s).innerType : s, pad);
     const doc = jsdoc(factsOf(s), s, this.side, pad);
     if (this.side === "args") return [...doc, `${pad}${keyText(k)}${optionalIn(s) ? "?" : ""}: ${this.wrap(t)};`];
     return [...doc, `${pad}readonly ${keyText(k)}${maybeAbsent(s) ? "?" : ""}: ${t};`];
@@ -287,7 +287,7 @@ function outputsInterface(r: ResourceSchemas & { outputs: z.ZodType }): string[]
     if (RESOURCE_OWN.includes(k)) continue;
     const s = k in computed && !(k in args) ? computed[k] : args[k];
     const doc = jsdoc(factsOf(s), s, "outputs", "  ");
-    const t = render.type(s, "  ");
+    const t = render.type(defOf(s).type === "optional" ? defOf(s).innerType : s, "  ");
     lines.push(...doc, `  readonly ${keyText(k)}: pulumi.Output<${maybeAbsent(s) ? `${t} | undefined` : t}>;`);
   }
   lines.push("}");

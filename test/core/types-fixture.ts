@@ -38,6 +38,8 @@ export const argsSchema = z
       { description: "How a device proves it may enrol." },
     ),
     servers: field(z.array(z.string()).optional(), { description: "The LDAP servers, in order." }),
+    // An optional element is a value that may be undefined, unlike an optional property.
+    slots: field(z.array(z.string().optional()), { description: "Slot names; a gap is undefined." }),
     labels: field(z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(), { description: "Free-form labels." }),
     extra: field(z.looseObject({ kind: field(z.string(), { description: "The extra's kind." }) }).nullable().optional(), {
       description: "Vendor extras, passed through.",

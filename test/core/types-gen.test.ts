@@ -64,6 +64,7 @@ describe("the generated argument types", () => {
       ["    /** A one-time password from a server. */", "    otp?: pulumi.Input<{", "      /** The OTP server. */", "      url: pulumi.Input<string>;"].join("\n"),
     );
     expect(args()).toContain("  servers?: pulumi.Input<readonly pulumi.Input<string>[]>;");
+    expect(args()).toContain("  slots: pulumi.Input<readonly pulumi.Input<string | undefined>[]>;");
     expect(args()).toContain("  labels?: pulumi.Input<Record<string, pulumi.Input<string | number | null>>>;");
     expect(args()).toContain(["    [key: string]: pulumi.Input<unknown>;", "  } | null>;"].join("\n"));
   });
@@ -75,7 +76,7 @@ describe("the generated output props", () => {
   it("hold the state's inputs then the computed outputs, each a readonly pulumi.Output with its JSDoc", () => {
     const keys = [...outs().matchAll(/^  readonly (\w+):/gm)].map((m) => m[1]);
     // adopt is create's alone and id is the resource's own output: neither is listed.
-    expect(keys).toEqual(["name", "note", "subject", "mode", "version", "digest", "bits", "challenge", "servers", "labels", "extra", "fingerprint", "status", "unverified"]);
+    expect(keys).toEqual(["name", "note", "subject", "mode", "version", "digest", "bits", "challenge", "servers", "slots", "labels", "extra", "fingerprint", "status", "unverified"]);
     expect(outs()).toContain(["  /** The CA certificate's SHA-256 fingerprint. */", "  readonly fingerprint: pulumi.Output<string>;"].join("\n"));
   });
 
@@ -85,6 +86,7 @@ describe("the generated output props", () => {
     expect(outs()).toContain("  readonly note: pulumi.Output<string | undefined>;");
     expect(outs()).toContain('  readonly status: pulumi.Output<"ACTIVE" | "PENDING" | undefined>;');
     expect(outs()).toContain("  readonly unverified: pulumi.Output<readonly string[]>;");
+    expect(outs()).toContain("  readonly slots: pulumi.Output<readonly (string | undefined)[]>;");
     expect(outs()).toContain("      readonly retries: number;");
     expect(outs()).toContain("    readonly fixed?: string;");
   });
