@@ -33,4 +33,27 @@ export abstract class TrustplaneResource extends pulumi.dynamic.Resource {
       kind,
     );
   }
+
+  /**
+   * The live object `id` as a read-only resource of another stack: `scm.ScepProfile.get("x", id)`.
+   * The stack does not manage it (no create, update or delete); each run reads it again.
+   *
+   * This works for a dynamic resource, unlike the `import` option (pulumi/pulumi#16175): the SDK
+   * sends a resource with `opts.id` as a ReadResource whose properties are the constructor's
+   * inputs, our `__provider` stub among them (pulumi/pulumi sdk/nodejs/runtime/resource.ts,
+   * `readResource`); the engine hands those inputs to the provider's Read as its state (pkg/resource/
+   * deploy/step.go, `ReadStep.Apply`: `State: s.new.Inputs`), and the dynamic-provider host loads
+   * the provider from that state's `__provider` (sdk/nodejs/cmd/dynamic-provider/index.ts, `read`).
+   * So each vendor's `read(id, props)` runs with no inputs but the stub: it takes the object from
+   * the id alone, as after an import, and the connection from the stack config or the environment.
+   * `this`-typed, so every resource class has it with its own instance type and no code of its own.
+   */
+  static get<T>(
+    this: new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => T,
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    opts?: pulumi.CustomResourceOptions,
+  ): T {
+    return new this(name, {}, { ...opts, id });
+  }
 }
