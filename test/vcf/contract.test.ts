@@ -54,7 +54,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
       domainNames: ["corp.example.com", "CORP"],
       identitySources: [{ name: "corp.example.com", type: "ActiveDirectory", domainNames: ["corp.example.com", "CORP"] }],
       oidcInfo: { clientId: "vcf-client", issuer: "https://adfs.corp.example.com/adfs" },
-      secretsUnverified: [],
+      unverified: [],
     });
     // Secrets stay only where the user put them (outputs `ldap` / `oidc`, stored as secrets).
     const { ldap: _l, oidc: _o, connection: _cc, ...rest } = outs;
@@ -194,7 +194,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     const { id } = await hooks.create(inputs);
     // An import knows only the id (and here the connection, which the stack config would give).
     const read = await hooks.read(id, { connection });
-    expect(read.props!.secretsUnverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(read.props!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
     expect(JSON.stringify(read.props)).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
     const declared = inputs;
     expect((await hooks.diff(id, read.props!, declared)).changes).toBe(false);
@@ -203,7 +203,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     // The first update writes the whole spec, so it verifies every write-only leaf.
     const newLdap = { ...declared.ldap, username: "svc-ldap2@corp.example.com" };
     const up = await hooks.update(id, read.props!, { ...declared, ldap: newLdap });
-    expect(up.outs!.secretsUnverified).toEqual([]);
+    expect(up.outs!.unverified).toEqual([]);
     expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
   });
 
@@ -488,7 +488,7 @@ describe("vcf.IdentityProvider adopts an existing provider through the `adopt` i
     expect(patches[0].body).toEqual(spec);
     for (const r of reqs) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
     expect(vcf.state.idps.get(before.id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
-    expect(result.outs).toMatchObject({ ...spec, identityProviderId: before.id, secretsUnverified: [] });
+    expect(result.outs).toMatchObject({ ...spec, identityProviderId: before.id, unverified: [] });
     expect(result.outs).not.toHaveProperty("adopt");
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
     const read = await hooks.read(result.id, result.outs);
@@ -513,7 +513,7 @@ describe("vcf.IdentityProvider adopts an existing provider through the `adopt` i
     expect(result.id).toBe(before.id);
     expect(reqs.filter((r) => r.method === "POST")).toEqual([]);
     expect(vcf.state.idps.get(before.id)?.name).toBe("corp-adfs");
-    expect(result.outs.secretsUnverified).toEqual([]);
+    expect(result.outs.unverified).toEqual([]);
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
   });
 
