@@ -207,6 +207,41 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
   });
 
+  it("a state written with the older name `secretsUnverified` diffs, reads and updates as before, under the name `unverified`", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    // What an import left before the one name was chosen: the write-only leaves empty or absent, listed as unverified.
+    const legacy: Record<string, any> = {
+      name: inputs.name,
+      type: inputs.type,
+      ldap: { ...inputs.ldap, password: "" },
+      oidc: { ...inputs.oidc, clientSecret: "" },
+      connection,
+      identityProviderId: id,
+      status: "ACTIVE",
+      domainNames: ["corp.example.com", "CORP"],
+      identitySources: [],
+      secretsUnverified: ["ldap.password", "oidc.clientSecret", "certChain"],
+    };
+    expect((await hooks.diff(id, legacy, inputs)).changes).toBe(false);
+    expect((await hooks.diff(id, legacy, { ...inputs, name: "other" })).changes).toBe(true);
+    const read = await hooks.read(id, legacy);
+    expect(read.props!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(read.props).not.toHaveProperty("secretsUnverified");
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+    // A change of connection alone writes nothing and keeps the list, under its one name.
+    const before = vcf.emu.requests.length;
+    const local = await hooks.update(id, legacy, { ...inputs, connection: { ...connection, insecureSkipTlsVerify: false } });
+    expect(vcf.emu.requests.slice(before).filter((x) => x.method === "PATCH")).toEqual([]);
+    expect(local.outs!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(local.outs).not.toHaveProperty("secretsUnverified");
+    // An update that writes verifies every write-only leaf.
+    const up = await hooks.update(id, legacy, { ...inputs, name: "corp-adfs-renamed" });
+    expect(up.outs!.unverified).toEqual([]);
+    expect(up.outs).not.toHaveProperty("secretsUnverified");
+    expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
+  });
+
   it("refuses to import or delete the built-in Embedded identity provider, saying why", async () => {
     await expect(hooks.read(EMBEDDED_ID, { connection })).rejects.toThrow(/built-in Embedded identity provider: it always exists and cannot be created, imported, updated or deleted/);
     await expect(hooks.delete(EMBEDDED_ID, { type: "Embedded", name: "Embedded IDP", connection })).rejects.toThrow(/built-in Embedded/);
