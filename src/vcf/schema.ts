@@ -78,7 +78,7 @@ const ldapEndpoint = z
 
 export const ldapSchema = z.strictObject({
   domainName: field(required("the directory's domain name"), {
-    description: "The directory's DNS domain name (`corp.example.com`). SDDC Manager lists it in the provider's `domainNames`.",
+    description: "The directory's DNS domain name (`corp.example.com`) [seed]; it comes back in the provider's `domainNames` output [inferred].",
   }),
   // An empty alias or chain is what SDDC Manager answers as absent: normalised so refresh shows no drift.
   domainAlias: field(
@@ -86,7 +86,7 @@ export const ldapSchema = z.strictObject({
       .string()
       .optional()
       .transform((a) => (a ? a : undefined)),
-    { description: "The domain's short (NetBIOS) name (`CORP`), listed in `domainNames` too. Empty counts as absent." },
+    { description: "An alias of the domain [seed], such as its NetBIOS name `CORP` [inferred]; it comes back in `domainNames` too [inferred]. Empty counts as absent." },
   ),
   username: field(required("the bind user"), {
     description: "The user SDDC Manager binds to the directory as to search users and groups (`svc-ldap@corp.example.com`).",
@@ -109,7 +109,7 @@ export const ldapSchema = z.strictObject({
           description: "The DN groups are searched under (`OU=Groups,DC=corp,DC=example,DC=com`).",
         }),
         serverEndpoints: field(z.array(ldapEndpoint).min(1, "needs at least one ldap:// or ldaps:// URL"), {
-          description: "The directory servers, tried in order: `ldap://host[:port]` (389) or `ldaps://host[:port]` (636).",
+          description: "The directory servers [seed]: `ldap://host[:port]` (389) or `ldaps://host[:port]` (636); at least one.",
         }),
         certChain: field(
           certChain.optional().transform((c) => (c?.length ? c : undefined)),
@@ -132,7 +132,7 @@ export const ldapSchema = z.strictObject({
 
 export const oidcSchema = z.strictObject({
   clientId: field(required("the OIDC client id"), {
-    description: "The client (application) id SDDC Manager signs in with, as registered at the IdP (an AD FS application group).",
+    description: "The OIDC client id SDDC Manager signs in with [seed], as registered at the IdP (for AD FS, the application group's client [inferred]).",
   }),
   clientSecret: field(required("the OIDC client secret"), {
     description: "The client's secret. SDDC Manager never answers it back, so a read cannot verify it [doc: secrets are never returned].",
@@ -241,7 +241,9 @@ export const outputsSchema = z.object({
   identityProviderId: field(z.string(), {
     description: "The identity provider's id in SDDC Manager: the same value as the resource's `id` (which Pulumi reserves), and its import id.",
   }),
-  status: field(z.string().optional(), { description: "The provider's status as SDDC Manager reports it: `ACTIVE` for the provider in use [doc]." }),
+  status: field(z.string().optional(), {
+    description: "The provider's status as SDDC Manager answers it [doc]: `ACTIVE` for the provider in use, `INACTIVE` otherwise [inferred].",
+  }),
   domainNames: field(z.array(z.string()), {
     description: "The domain names SDDC Manager serves through this provider (from `ldap.domainName` and `ldap.domainAlias`).",
   }),
