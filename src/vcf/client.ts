@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
-import { ConfigError, UnusableAnswerError } from "../core/errors";
+import { ConfigError, ERROR_CODES, hasCode, UnusableAnswerError } from "../core/errors";
 import { UncertainOutcomeError } from "../core/lookup";
 import { registerSecret } from "../core/redact";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
@@ -81,7 +81,7 @@ export class VcfClient {
       const r = await this.api.call<unknown>("GET", `/v1/identity-providers/${encodeURIComponent(id)}`);
       return wireSchema.parse(r.body);
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return undefined;
+      if (hasCode(e, ERROR_CODES.notFound)) return undefined;
       throw e;
     }
   }
@@ -125,7 +125,7 @@ export class VcfClient {
       if (task) await this.waitForTask(task);
       return true;
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return false;
+      if (hasCode(e, ERROR_CODES.notFound)) return false;
       throw e;
     }
   }
@@ -206,11 +206,9 @@ export async function fetchVcfToken(baseUrl: string, username: string, password:
     tls,
     toError: (ctx) => {
       const e = toVcfError(ctx);
-      if (ctx.status === 401 || ctx.status === 400) {
-        e.hint = `SDDC Manager refused the login of '${username}': check VCF_USERNAME / VCF_PASSWORD (or trustplane:vcfUsername / vcfPassword, connection.username / password)`;
-        e.refreshMessage();
-      }
-      return e;
+      return hasCode(e, ERROR_CODES.unauthorized, ERROR_CODES.invalid)
+        ? e.withHint(`SDDC Manager refused the login of '${username}': check VCF_USERNAME / VCF_PASSWORD (or trustplane:vcfUsername / vcfPassword, connection.username / password)`)
+        : e;
     },
   });
   // A token request has no side effect, so it may be retried like a GET; a 200 that is not JSON

@@ -1,39 +1,45 @@
 /**
  * `vcf.IdentityProvider` hooks, in lifecycle order. What is stored (the resource's outputs): the
  * checked inputs, the live object's read-only parts (`identityProviderId`, `status`,
- * `domainNames`, `identitySources`, `oidcInfo`, …) and `secretsUnverified`: write-only leaves
- * (passwords, client secret, top-level certChain) that an import could not read and that are
- * taken as declared until an update writes them.
+ * `domainNames`, `identitySources`, `oidcInfo`, …: `outputsSchema`) and `unverified`
+ * (core/writeonly.ts): write-only leaves (passwords, client secret, top-level certChain) that an
+ * import could not read and that are taken as declared until an update writes them. States
+ * written before that name was chosen list them as `secretsUnverified`, which is still read.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { adoptAdvice, createOrAdopt, takeOver, withoutAdopt } from "../core/adopt";
-import { checkInputs } from "../core/check";
-import { deepEqual, diffInputs, getPath, setPath } from "../core/diff";
-import { ApiError, isAnswerTo, PartialCreateError } from "../core/errors";
-import { createOnce, deleteUnlessGone } from "../core/lookup";
+import type { z } from "zod";
+import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdopt } from "../core/adopt";
+import { checkHook } from "../core/check";
+import { diffInputs, getPath, onlyLocalChanged, setPath } from "../core/diff";
+import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
-import { endpointFailures } from "../core/settings";
+import { takenAsDeclared, unverifiedAfterRead, unverifiedOf, withUnverified } from "../core/writeonly";
 import { SETTINGS, vcfClient, type VcfClient } from "./client";
+import { refusesEmbedded } from "./errors";
 import {
   argsSchema,
   canonicalType,
   EMBEDDED_TYPE,
   fromWire,
   INPUT_KEYS,
+  LOCAL_KEYS,
+  REPLACE_ON_CHANGE,
   SECRET_PATHS,
+  SUB_SPEC_KEYS,
   toWire,
   WRITE_ONLY_PATHS,
   type IdentityProviderState,
-  type LiveOutputs,
+  type outputsSchema,
   type WireIdp,
   type WireSpec,
 } from "./schema";
 
-export interface IdentityProviderOutputs extends IdentityProviderState, LiveOutputs {
-  secretsUnverified: string[];
-}
+/** Everything the resource outputs: its checked inputs and `outputsSchema`. */
+export type IdentityProviderOutputs = IdentityProviderState & z.output<typeof outputsSchema>;
 
 type Props = Record<string, unknown>;
+
+const CREATE_PATH = "/v1/identity-providers";
 
 function state(p: Props): IdentityProviderState {
   registerSecretsAt(p, SECRET_PATHS);
@@ -46,57 +52,57 @@ function inputsOf(p: Props): IdentityProviderState {
   return s as unknown as IdentityProviderState;
 }
 
-function outputs(s: IdentityProviderState, live: WireIdp, secretsUnverified: string[] = []): IdentityProviderOutputs {
-  return { ...inputsOf(s as unknown as Props), ...fromWire(live).outputs, secretsUnverified };
+function outputs(s: IdentityProviderState, live: WireIdp, unverified: string[] = []): IdentityProviderOutputs {
+  return withUnverified({ ...inputsOf(s as unknown as Props), ...fromWire(live).outputs }, unverified) as IdentityProviderOutputs;
 }
+
+/** A write-only leaf is there to verify only where its block is (an OIDC-only provider has no bind password). */
+const presentIn = (p: Props) => (path: string) => {
+  const top = path.split(".")[0];
+  return path === top || p[top] !== undefined;
+};
 
 /**
  * The state as diff and update compare it: write-only leaves an import could not read are taken
  * as declared, and so is the type when the two differ only in its spelling.
  */
 function comparable(olds: Props, news: Props): Props {
-  const c = structuredClone(olds);
+  const c = takenAsDeclared(olds, news, unverifiedOf(olds).filter(presentIn(olds)));
   if (canonicalType(c.type) === canonicalType(news.type)) c.type = news.type;
-  for (const p of (olds.secretsUnverified as string[] | undefined) ?? []) {
-    const top = p.split(".")[0];
-    if (p === top || c[top] !== undefined) setPath(c, p, getPath(news, p));
-  }
   return c;
 }
 
 const EMBEDDED_REFUSAL =
   "is the built-in Embedded identity provider: it always exists and cannot be created, imported, updated or deleted by vcf.IdentityProvider";
 
-async function conflictHint(e: unknown, client: VcfClient, name: string): Promise<never> {
-  if (isAnswerTo(e, "POST", "/v1/identity-providers") && (e.status === 409 || /ALREADY_EXISTS|DUPLICATE/i.test(e.vendorCode ?? ""))) {
-    const existing = await client.findByName(name).catch(() => undefined);
-    e.hint = existing
-      ? existing.type === EMBEDDED_TYPE
-        ? `'${name}' is the name of the built-in Embedded identity provider: pick another name`
-        : `an identity provider named '${name}' already exists (id ${existing.id}): pick another name, or ${adoptAdvice(existing.id)}`
-      : `the name '${name}' is taken: pick another name`;
-    e.refreshMessage();
-  }
-  throw e;
+/** The create POST's 409: the name is taken, by whom, and how to adopt it. */
+function conflictHint(e: unknown, client: VcfClient, name: string): Promise<never> {
+  let existing: WireIdp | undefined;
+  return explainCreateConflict(
+    e,
+    CREATE_PATH,
+    async () => (existing = await client.findByName(name))?.id,
+    (id) =>
+      id === undefined || !existing
+        ? `the name '${name}' is taken: pick another name`
+        : existing.type === EMBEDDED_TYPE
+          ? `'${name}' is the name of the built-in Embedded identity provider: pick another name`
+          : `an identity provider named '${name}' already exists (id ${id}): pick another name, or ${adoptAdvice(id)}`,
+  );
 }
 
 export const hooks = {
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    registerSecretsAt(news, SECRET_PATHS);
-    const r = checkInputs(argsSchema, news);
-    // Credentials in an endpoint URL are refused wherever it comes from: input, stack config, environment.
-    return { ...r, failures: [...r.failures, ...endpointFailures(news.connection, SETTINGS)] };
-  },
+  check: checkHook(argsSchema, { registerSecrets: (news) => registerSecretsAt(news, SECRET_PATHS), settings: SETTINGS }),
 
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const d = diffInputs(comparable(olds, news), news, {
       keys: INPUT_KEYS,
-      replaceOn: ["type"],
+      replaceOn: REPLACE_ON_CHANGE,
       // Names are unique (the Embedded IdP's included): a replacement keeping the name must wait for the old one to go.
       deleteBeforeReplace: (_c, o, n) => o.name === n.name,
     });
     // A PATCH can change a sub-spec but not remove one: dropping `ldap` or `oidc` needs a new provider.
-    const dropped = (["ldap", "oidc"] as const).filter((k) => olds[k] !== undefined && news[k] === undefined);
+    const dropped = SUB_SPEC_KEYS.filter((k) => olds[k] !== undefined && news[k] === undefined);
     const replaces = [...new Set([...d.replaces, ...dropped])];
     return {
       changes: d.changes,
@@ -127,15 +133,18 @@ export const hooks = {
             return found ? { id: found.id, live: found } : undefined;
           },
         }).catch((e) => conflictHint(e, client, s.name));
-        let live = made.live;
-        if (!live) {
-          try {
-            live = await client.get(made.id);
-            if (!live) throw new Error(`GET /v1/identity-providers/${made.id} answered 404 right after the add`);
-          } catch (e) {
-            throw new PartialCreateError(made.id, { ...inputsOf(s as unknown as Props), identityProviderId: made.id, secretsUnverified: [] }, e as Error, "the identity provider was added but could not be read back");
-          }
-        }
+        const live =
+          made.live ??
+          (await finishCreate(
+            made.id,
+            async () => {
+              const got = await client.get(made.id);
+              if (!got) throw new Error(`GET /v1/identity-providers/${made.id} answered 404 right after the add`);
+              return got;
+            },
+            () => withUnverified({ ...inputsOf(s as unknown as Props), identityProviderId: made.id }, []),
+            "the identity provider was added but could not be read back",
+          ));
         return { id: made.id, outs: outputs(s, live) };
       },
     });
@@ -152,28 +161,23 @@ export const hooks = {
     const { inputs, outputs: liveOut } = fromWire(live);
     // The declared spelling of the type stays when the live one is the same type spelt otherwise.
     if (canonicalType(inputs.type) === canonicalType(props.type)) inputs.type = props.type as string;
-    const was = new Set((props.secretsUnverified as string[] | undefined) ?? []);
-    const unverified: string[] = [];
-    for (const path of WRITE_ONLY_PATHS) {
-      const top = path.split(".")[0];
-      if (path !== top && (inputs as Props)[top] === undefined) continue;
-      if (imported || was.has(path)) unverified.push(path);
+    const present = presentIn(inputs as Props);
+    const unverified = unverifiedAfterRead({ imported, previous: unverifiedOf(props), paths: WRITE_ONLY_PATHS, present });
+    // The API never answers the write-only leaves: the state's values stand for them.
+    for (const path of WRITE_ONLY_PATHS.filter(present)) {
       const plain = getPath(props, path);
       if (plain !== undefined) setPath(inputs as Props, path, structuredClone(plain));
     }
     const reproduced = { ...inputs, ...(old.connection ? { connection: old.connection } : {}) } as IdentityProviderState;
-    return { id: live.id, props: { ...reproduced, ...liveOut, secretsUnverified: unverified }, inputs: reproduced };
+    return { id: live.id, props: withUnverified({ ...reproduced, ...liveOut }, unverified), inputs: reproduced };
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const s = state(withoutAdopt(news));
-    const o = olds as unknown as IdentityProviderOutputs;
     const before = comparable(olds, news);
-    const changed = (["certChain", "ldap", "oidc"] as const).filter((k) => !deepEqual(before[k], news[k]));
-    const renamed = before.name !== news.name;
-    if (!renamed && changed.length === 0) {
+    if (onlyLocalChanged(INPUT_KEYS, LOCAL_KEYS, before, news)) {
       // New credentials for the same provider: nothing to write, but the state must hold them for delete.
-      return { outs: { ...o, ...inputsOf(news), connection: s.connection } as unknown as Props };
+      return { outs: withUnverified({ ...olds, ...inputsOf(news), connection: s.connection }, unverifiedOf(olds)) };
     }
     const client = vcfClient(s.connection);
     // The whole spec the resource holds, secrets included, on every PATCH: the seed marks name,
@@ -181,7 +185,7 @@ export const hooks = {
     // sends the whole spec. A chain that was set and is no longer declared is cleared with [].
     const body: WireSpec = toWire(s);
     if (body.certChain === undefined && before.certChain !== undefined) body.certChain = [];
-    await client.update(id, body).catch((e) => conflictHint(e, client, s.name));
+    await client.update(id, body);
     const live = await client.get(id);
     if (!live) throw new Error(`identity provider ${id} disappeared right after its update; run \`pulumi refresh\` to drop it from the stack, then \`pulumi up\` to add it again`);
     // Every write-only leaf was just written with the declared value.
@@ -195,10 +199,7 @@ export const hooks = {
     try {
       await deleteUnlessGone(client, id);
     } catch (e) {
-      if (e instanceof ApiError && /EMBEDDED/i.test(e.vendorCode ?? "")) {
-        e.hint = `identity provider ${id} ${EMBEDDED_REFUSAL}; remove it from the stack with \`pulumi state delete\``;
-        e.refreshMessage();
-      }
+      if (refusesEmbedded(e)) throw e.withHint(`identity provider ${id} ${EMBEDDED_REFUSAL}; remove it from the stack with \`pulumi state delete\``);
       throw e;
     }
   },

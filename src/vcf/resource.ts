@@ -13,21 +13,21 @@
  *
  * Outputs: the inputs, `identityProviderId` (the same value as `id`, which Pulumi reserves),
  * `status` (ACTIVE for the provider in use), `domainNames`, `identitySources`, `oidcInfo` (the
- * discovered OIDC endpoints), `idpMessage`, `fedIdp`, and `secretsUnverified`.
+ * discovered OIDC endpoints), `idpMessage`, `fedIdp`, and `unverified` (the write-only inputs an
+ * adoption could not read back).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
 import type { IdentityProviderOutputs } from "./provider";
-import { SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
+import { outputKeys } from "../core/fields";
+import { argsSchema, outputsSchema, SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
 
 export type IdentityProviderArgs = Inputify<IdentityProviderInputs>;
 
-const OUTPUT_KEYS: (keyof IdentityProviderOutputs)[] = [
-  "name", "type", "certChain", "ldap", "oidc", "connection", "identityProviderId", "status", "domainNames",
-  "identitySources", "oidcInfo", "idpMessage", "fedIdp", "secretsUnverified",
-];
+/** Every input the state holds, then every computed output: from the schemas. */
+export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof IdentityProviderOutputs)[];
 
 /**
  * Outputs SDDC Manager builds from the spec under other names: the domain names and identity

@@ -1,16 +1,29 @@
 /**
- * `vcf.IdentityProvider` inputs: the SDDC Manager IdentityProviderSpec (shared/seeds/002_*.txt,
- * shared/reference/scm-vcf.md section 2). The API speaks camelCase too, so the wire body is the
- * checked inputs minus `connection`.
+ * `vcf.IdentityProvider` inputs and outputs: the SDDC Manager IdentityProviderSpec
+ * (shared/seeds/002_*.txt, shared/reference/scm-vcf.md section 2). The API speaks camelCase too, so
+ * the wire body is the checked inputs minus the local ones.
  *
- * Secret leaves: `ldap.password`, `oidc.clientSecret`, `connection.password` (and the TLS client
- * key). A change of `type` replaces the provider (the API cannot change it in place); so does
- * dropping a whole `ldap` or `oidc` block, which a PATCH cannot express.
+ * Each field's facts (description, secret, write-only, replace-on-change, local) are declared
+ * beside it (core/fields.ts) and every list below is derived from them. Secret leaves:
+ * `ldap.password`, `oidc.clientSecret`, `connection.password` (and the TLS client key). A change of
+ * `type` replaces the provider (the API cannot change it in place); so does dropping a whole
+ * `ldap` or `oidc` block, which a PATCH cannot express.
  */
 import { z } from "zod";
 import { UNKNOWN } from "../core/check";
 import { adoptField } from "../core/adopt";
-import { tlsConnectionShape, tlsSecretPaths } from "../core/schema";
+import { defined, renamingCodec } from "../core/codec";
+import {
+  comparedKeys,
+  field,
+  localKeys,
+  replaceOnChangeKeys,
+  secretOutputs,
+  secretPaths,
+  shapeOf,
+  writeOnlyPaths,
+} from "../core/fields";
+import { connectionField, tlsConnectionShape } from "../core/schema";
 
 /**
  * External types and the sub-specs each needs. AD FS signs users in over OIDC and searches users
@@ -64,60 +77,122 @@ const ldapEndpoint = z
   });
 
 export const ldapSchema = z.strictObject({
-  domainName: required("the directory's domain name"),
+  domainName: field(required("the directory's domain name"), {
+    description: "The directory's DNS domain name (`corp.example.com`) [seed]; it comes back in the provider's `domainNames` output [inferred].",
+  }),
   // An empty alias or chain is what SDDC Manager answers as absent: normalised so refresh shows no drift.
-  domainAlias: z.string().optional().transform((a) => (a ? a : undefined)),
-  username: required("the bind user"),
-  password: required("the bind password"),
-  type: z.enum(["OpenLdap", "ActiveDirectory"], { error: "must be OpenLdap or ActiveDirectory" }),
-  sourceDetails: z
-    .strictObject({
-      usersBaseDn: required("the users base DN"),
-      groupsBaseDn: required("the groups base DN"),
-      serverEndpoints: z.array(ldapEndpoint).min(1, "needs at least one ldap:// or ldaps:// URL"),
-      certChain: certChain.optional().transform((c) => (c?.length ? c : undefined)),
-    })
-    .superRefine((sd, ctx) => {
-      // vCenter identity sources verify ldaps servers against the chain given here.
-      const secure = sd.serverEndpoints.some((e) => /^ldaps:/i.test(e));
-      if (secure && !sd.certChain?.length) {
-        ctx.addIssue({ code: "custom", path: ["certChain"], message: "is required with ldaps:// endpoints: the CA chain of the LDAP servers' certificates" });
-      }
-    }),
+  domainAlias: field(
+    z
+      .string()
+      .optional()
+      .transform((a) => (a ? a : undefined)),
+    { description: "An alias of the domain [seed], such as its NetBIOS name `CORP` [inferred]; it comes back in `domainNames` too [inferred]. Empty counts as absent." },
+  ),
+  username: field(required("the bind user"), {
+    description: "The user SDDC Manager binds to the directory as to search users and groups (`svc-ldap@corp.example.com`).",
+  }),
+  password: field(required("the bind password"), {
+    description: "The bind user's password. SDDC Manager never answers it back, so a read cannot verify it [doc: secrets are never returned].",
+    secret: true,
+    writeOnly: true,
+  }),
+  type: field(z.enum(["OpenLdap", "ActiveDirectory"], { error: "must be OpenLdap or ActiveDirectory" }), {
+    description: "The directory's kind: `ActiveDirectory` or `OpenLdap`.",
+  }),
+  sourceDetails: field(
+    z
+      .strictObject({
+        usersBaseDn: field(required("the users base DN"), {
+          description: "The DN users are searched under (`OU=Users,DC=corp,DC=example,DC=com`).",
+        }),
+        groupsBaseDn: field(required("the groups base DN"), {
+          description: "The DN groups are searched under (`OU=Groups,DC=corp,DC=example,DC=com`).",
+        }),
+        serverEndpoints: field(z.array(ldapEndpoint).min(1, "needs at least one ldap:// or ldaps:// URL"), {
+          description: "The directory servers [seed]: `ldap://host[:port]` (389) or `ldaps://host[:port]` (636); at least one.",
+        }),
+        certChain: field(
+          certChain.optional().transform((c) => (c?.length ? c : undefined)),
+          {
+            description:
+              "The CA chain (PEM, or base64 of PEM as in the vendor's samples) the `ldaps://` servers' certificates are verified against; required with `ldaps://` endpoints. Empty counts as absent.",
+          },
+        ),
+      })
+      .superRefine((sd, ctx) => {
+        // vCenter identity sources verify ldaps servers against the chain given here.
+        const secure = sd.serverEndpoints.some((e) => /^ldaps:/i.test(e));
+        if (secure && !sd.certChain?.length) {
+          ctx.addIssue({ code: "custom", path: ["certChain"], message: "is required with ldaps:// endpoints: the CA chain of the LDAP servers' certificates" });
+        }
+      }),
+    { description: "Where in the directory users and groups are found, and which servers to ask." },
+  ),
 });
 
 export const oidcSchema = z.strictObject({
-  clientId: required("the OIDC client id"),
-  clientSecret: required("the OIDC client secret"),
-  discoveryEndpoint: z
-    .string()
-    .refine((s) => s === UNKNOWN || /^https:\/\/[^\s/]+/i.test(s), {
+  clientId: field(required("the OIDC client id"), {
+    description: "The OIDC client id SDDC Manager signs in with [seed], as registered at the IdP (for AD FS, the application group's client [inferred]).",
+  }),
+  clientSecret: field(required("the OIDC client secret"), {
+    description: "The client's secret. SDDC Manager never answers it back, so a read cannot verify it [doc: secrets are never returned].",
+    secret: true,
+    writeOnly: true,
+  }),
+  discoveryEndpoint: field(
+    z.string().refine((s) => s === UNKNOWN || /^https:\/\/[^\s/]+/i.test(s), {
       message: "must be the https URL of the IdP's .well-known/openid-configuration",
     }),
+    {
+      description:
+        "The https URL of the IdP's OpenID configuration (`https://adfs.corp.example.com/adfs/.well-known/openid-configuration`); SDDC Manager reads the endpoints from it (see the `oidcInfo` output).",
+    },
+  ),
 });
 
 export const connectionSchema = z
   .strictObject({
-    /** SDDC Manager FQDN or base URL (`sfo-vcf01.rainpole.io`, `https://sfo-vcf01.rainpole.io`). */
-    host: z.string().optional(),
-    username: z.string().optional(),
-    password: z.string().optional(),
+    host: field(z.string().optional(), {
+      description: "SDDC Manager's FQDN or base URL (`sfo-vcf01.rainpole.io`, `https://sfo-vcf01.rainpole.io`); https is assumed for a bare name.",
+    }),
+    username: field(z.string().optional(), {
+      description: "The SDDC Manager user the API token is requested for (`POST /v1/tokens`); it needs the ADMIN role to manage identity providers.",
+    }),
+    password: field(z.string().optional(), { description: "That user's password.", secret: true }),
     ...tlsConnectionShape,
   })
   .optional();
 
+/**
+ * The order of the fields is the order of the lists derived from them: the write-only leaves
+ * (`ldap.password`, `oidc.clientSecret`, `certChain`) are listed in `unverified` in this order,
+ * as they were before the lists were derived.
+ */
 export const argsSchema = z
   .strictObject({
-    name: required("the identity provider's name"),
-    type: required("the identity provider type"),
-    certChain: certChain.optional(),
-    ldap: ldapSchema.optional(),
-    oidc: oidcSchema.optional(),
-    connection: connectionSchema,
-    /**
-     * Take over an existing identity provider at create (local: never sent, never diffed).
-     * `true`: the provider with this name, else add one; an id: that provider, which must exist.
-     */
+    name: field(required("the identity provider's name"), {
+      description:
+        "The user-friendly name of the identity provider [seed]. Names are unique in SDDC Manager, the built-in `Embedded IDP` included; a rename is an update.",
+    }),
+    type: field(required("the identity provider type"), {
+      description:
+        "The type of identity provider [seed]: `Microsoft ADFS` (needs `ldap` and `oidc`; PowerVCF's samples spell it `AD_FS`, taken as the same type). Other external types of later releases are passed through [unverified]; `Embedded` and the broker-federated types are refused. A change replaces the provider: the API cannot change it in place.",
+      replaceOnChange: true,
+    }),
+    ldap: field(ldapSchema.optional(), {
+      description:
+        "The LDAP directory users and groups are searched in [seed: required for the PATCH]. Removing the whole block replaces the provider: a PATCH cannot remove it.",
+    }),
+    oidc: field(oidcSchema.optional(), {
+      description:
+        "The OIDC client SDDC Manager signs users in with [seed: required for the PATCH]. Removing the whole block replaces the provider: a PATCH cannot remove it.",
+    }),
+    certChain: field(certChain.optional(), {
+      description:
+        "The root certificate chain required to connect to the external server [seed] (PEM, or base64 of PEM). SDDC Manager never answers it back, so a read cannot verify it; removing it clears it with `[]`.",
+      writeOnly: true,
+    }),
+    connection: connectionField(connectionSchema, "SDDC Manager"),
     adopt: adoptField("name (names are unique in SDDC Manager)", "the identity provider's id"),
   })
   .superRefine((a, ctx) => {
@@ -158,16 +233,60 @@ export type IdentityProviderInputs = z.input<typeof argsSchema>;
 /** Checked inputs: what the state holds. */
 export type IdentityProviderState = z.output<typeof argsSchema>;
 
-export const SECRET_PATHS = ["ldap.password", "oidc.clientSecret", "connection.password", ...tlsSecretPaths] as const;
+/**
+ * What the resource outputs besides its inputs: the live object's read-only parts, and the
+ * write-only inputs a read could not verify (core/writeonly.ts).
+ */
+export const outputsSchema = z.object({
+  identityProviderId: field(z.string(), {
+    description: "The identity provider's id in SDDC Manager: the same value as the resource's `id` (which Pulumi reserves), and its import id.",
+  }),
+  status: field(z.string().optional(), {
+    description: "The provider's status as SDDC Manager answers it [doc]: `ACTIVE` for the provider in use, `INACTIVE` otherwise [inferred].",
+  }),
+  domainNames: field(z.array(z.string()), {
+    description: "The domain names SDDC Manager serves through this provider (from `ldap.domainName` and `ldap.domainAlias`).",
+  }),
+  identitySources: field(z.array(z.record(z.string(), z.unknown())), {
+    description: "The provider's identity sources as SDDC Manager answers them (`name`, `type`, `domainNames`, the LDAP settings without the password) [doc].",
+  }),
+  oidcInfo: field(z.record(z.string(), z.unknown()).optional(), {
+    description: "The live OIDC configuration as SDDC Manager discovered it (client id, endpoints, issuer, auth method); never the client secret.",
+  }),
+  idpMessage: field(z.string().optional(), { description: "A message SDDC Manager attaches to the provider, when it gives one [inferred]." }),
+  fedIdp: field(z.unknown().optional(), { description: "The federation details SDDC Manager answers for an external provider, as given [doc]." }),
+  unverified: field(z.array(z.string()), {
+    description:
+      "Write-only inputs (the bind password, the client secret, the top-level `certChain`) an import or adoption could not read back: taken as declared until an update writes them. Empty after a create or an update.",
+  }),
+});
+
+/** The live object's outputs, as a type. */
+export type LiveOutputs = Omit<z.output<typeof outputsSchema>, "unverified">;
+
+/** Secret leaves, registered for redaction at every hook: from the `secret` facts. */
+export const SECRET_PATHS = secretPaths(argsSchema);
 
 /** Output keys that hold a secret leaf; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = ["ldap", "oidc", "connection"];
+export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
 
-/** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = ["name", "type", "certChain", "ldap", "oidc", "connection"] as const satisfies readonly (keyof IdentityProviderState)[];
+/** Keys of the state that are the user's inputs (compared by diff): every input but `adopt`. */
+export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof IdentityProviderState)[];
+
+/** Inputs never sent to SDDC Manager. */
+export const LOCAL_KEYS = localKeys(argsSchema);
+
+/** Inputs whose change needs a new provider. */
+export const REPLACE_ON_CHANGE = replaceOnChangeKeys(argsSchema);
 
 /** Input leaves the API never answers: secrets [doc: "Secrets are never returned"] and the top-level certChain. */
-export const WRITE_ONLY_PATHS = ["ldap.password", "oidc.clientSecret", "certChain"] as const;
+export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+
+/**
+ * The sub-specs (`ldap`, `oidc`): the inputs sent as a whole block. A PATCH can change one but not
+ * remove it, so dropping one replaces the provider.
+ */
+export const SUB_SPEC_KEYS = INPUT_KEYS.filter((k) => !LOCAL_KEYS.includes(k) && shapeOf(argsSchema.shape[k]) !== undefined);
 
 /* ---------------------------------- wire ---------------------------------- */
 
@@ -204,25 +323,76 @@ export const wireSchema = z.looseObject({
 });
 export type WireIdp = z.output<typeof wireSchema>;
 
+/**
+ * IdentityProviderSpec, the POST and PATCH body [seed], as loose as the server is the judge of its
+ * values (check has refused what we know it refuses). No transform: a codec encodes through it.
+ */
+const wireSpecSchema = z.looseObject({
+  name: z.string(),
+  type: z.string(),
+  certChain: z.array(z.string()).optional(),
+  ldap: z.looseObject({}).optional(),
+  oidc: z.looseObject({}).optional(),
+});
 /** IdentityProviderSpec, the POST and PATCH body. */
-export type WireSpec = Omit<IdentityProviderState, "connection">;
+export type WireSpec = z.output<typeof wireSpecSchema>;
 
+/**
+ * Checked inputs ⇄ IdentityProviderSpec: SDDC Manager spells every field as the inputs do, so the
+ * body is the inputs without the local ones (`connection`, `adopt`).
+ */
+const specCodec = renamingCodec(
+  wireSpecSchema,
+  wireSpecSchema.extend({ connection: z.unknown().optional(), adopt: z.unknown().optional() }),
+  { wireName: (k) => k, skip: LOCAL_KEYS },
+);
+
+/**
+ * IdentityProvider (GET) → the inputs that reproduce it and the outputs. The odd fields: the id
+ * and the discovered OIDC settings are outputs under other names, and the write-only leaves
+ * (passwords, the client secret) come back empty, for the caller to fill from state (an import
+ * cannot). The top-level certChain is never answered, so it is not read.
+ */
+const liveCodec = renamingCodec(
+  wireSchema,
+  z.object({
+    name: z.string(),
+    type: z.string(),
+    ldap: z.looseObject({}).optional(),
+    oidc: z.looseObject({}).optional(),
+    ...outputsSchema.omit({ unverified: true }).shape,
+  }),
+  {
+    wireName: (k) => k,
+    rename: { identityProviderId: "id", oidcInfo: "oidc" },
+    decode: (r, w) => {
+      const sd = w.ldap?.sourceDetails ?? {};
+      return {
+        ...r,
+        ldap: w.ldap && {
+          domainName: w.ldap.domainName ?? "",
+          domainAlias: w.ldap.domainAlias || undefined,
+          username: w.ldap.username ?? "",
+          password: "",
+          type: w.ldap.type,
+          sourceDetails: {
+            usersBaseDn: sd.usersBaseDn ?? "",
+            groupsBaseDn: sd.groupsBaseDn ?? "",
+            serverEndpoints: sd.serverEndpoints ?? [],
+            certChain: sd.certChain?.length ? sd.certChain : undefined,
+          },
+        },
+        oidc: w.oidc && { clientId: w.oidc.clientId ?? "", clientSecret: "", discoveryEndpoint: w.oidc.discoveryEndpoint ?? "" },
+        domainNames: w.domainNames ?? [],
+        identitySources: w.identitySources ?? [],
+      };
+    },
+  },
+);
+
+/** Checked inputs (or state) → the POST and PATCH body. */
 export function toWire(a: IdentityProviderState): WireSpec {
-  const { connection: _c, adopt: _a, ...spec } = a;
-  return structuredClone(spec);
-}
-
-/** What the resource outputs besides its inputs. */
-export interface LiveOutputs {
-  /** The provider's id (Pulumi's own `id` holds it too; this name avoids the clash in outputs). */
-  identityProviderId: string;
-  status?: string;
-  domainNames: string[];
-  identitySources: Array<Record<string, unknown>>;
-  /** The live OIDC configuration as discovered (endpoints, issuer, auth method); no secret. */
-  oidcInfo?: Record<string, unknown>;
-  idpMessage?: string;
-  fedIdp?: unknown;
+  return z.encode(specCodec, a as z.output<typeof specCodec>);
 }
 
 /**
@@ -230,37 +400,7 @@ export interface LiveOutputs {
  * them from state, or an import cannot), and the outputs.
  */
 export function fromWire(w: WireIdp): { inputs: Omit<IdentityProviderState, "connection">; outputs: LiveOutputs } {
-  const inputs: Record<string, unknown> = { name: w.name, type: w.type };
-  if (w.ldap) {
-    const sd = w.ldap.sourceDetails ?? {};
-    inputs.ldap = dropUndefined({
-      domainName: w.ldap.domainName ?? "",
-      domainAlias: w.ldap.domainAlias || undefined,
-      username: w.ldap.username ?? "",
-      password: "",
-      type: w.ldap.type,
-      sourceDetails: dropUndefined({
-        usersBaseDn: sd.usersBaseDn ?? "",
-        groupsBaseDn: sd.groupsBaseDn ?? "",
-        serverEndpoints: sd.serverEndpoints ?? [],
-        certChain: sd.certChain?.length ? sd.certChain : undefined,
-      }),
-    });
-  }
-  if (w.oidc) inputs.oidc = { clientId: w.oidc.clientId ?? "", clientSecret: "", discoveryEndpoint: w.oidc.discoveryEndpoint ?? "" };
-  const outputs: LiveOutputs = dropUndefined({
-    identityProviderId: w.id,
-    status: w.status,
-    domainNames: w.domainNames ?? [],
-    identitySources: (w.identitySources ?? []) as Array<Record<string, unknown>>,
-    oidcInfo: w.oidc ? structuredClone(w.oidc) : undefined,
-    idpMessage: w.idpMessage,
-    fedIdp: w.fedIdp,
-  });
-  return { inputs: inputs as Omit<IdentityProviderState, "connection">, outputs };
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const { name, type, ldap, oidc, ...outputs } = z.decode(liveCodec, w);
+  const inputs = defined({ name, type, ldap, oidc }) as Omit<IdentityProviderState, "connection">;
+  return { inputs, outputs: outputs as LiveOutputs };
 }

@@ -54,7 +54,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
       domainNames: ["corp.example.com", "CORP"],
       identitySources: [{ name: "corp.example.com", type: "ActiveDirectory", domainNames: ["corp.example.com", "CORP"] }],
       oidcInfo: { clientId: "vcf-client", issuer: "https://adfs.corp.example.com/adfs" },
-      secretsUnverified: [],
+      unverified: [],
     });
     // Secrets stay only where the user put them (outputs `ldap` / `oidc`, stored as secrets).
     const { ldap: _l, oidc: _o, connection: _cc, ...rest } = outs;
@@ -194,7 +194,7 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     const { id } = await hooks.create(inputs);
     // An import knows only the id (and here the connection, which the stack config would give).
     const read = await hooks.read(id, { connection });
-    expect(read.props!.secretsUnverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(read.props!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
     expect(JSON.stringify(read.props)).not.toMatch(/ldap-bind-pass|oidc-client-secret/);
     const declared = inputs;
     expect((await hooks.diff(id, read.props!, declared)).changes).toBe(false);
@@ -203,7 +203,42 @@ describe("vcf.IdentityProvider against SDDC Manager", () => {
     // The first update writes the whole spec, so it verifies every write-only leaf.
     const newLdap = { ...declared.ldap, username: "svc-ldap2@corp.example.com" };
     const up = await hooks.update(id, read.props!, { ...declared, ldap: newLdap });
-    expect(up.outs!.secretsUnverified).toEqual([]);
+    expect(up.outs!.unverified).toEqual([]);
+    expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
+  });
+
+  it("a state written with the older name `secretsUnverified` diffs, reads and updates as before, under the name `unverified`", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    // What an import left before the one name was chosen: the write-only leaves empty or absent, listed as unverified.
+    const legacy: Record<string, any> = {
+      name: inputs.name,
+      type: inputs.type,
+      ldap: { ...inputs.ldap, password: "" },
+      oidc: { ...inputs.oidc, clientSecret: "" },
+      connection,
+      identityProviderId: id,
+      status: "ACTIVE",
+      domainNames: ["corp.example.com", "CORP"],
+      identitySources: [],
+      secretsUnverified: ["ldap.password", "oidc.clientSecret", "certChain"],
+    };
+    expect((await hooks.diff(id, legacy, inputs)).changes).toBe(false);
+    expect((await hooks.diff(id, legacy, { ...inputs, name: "other" })).changes).toBe(true);
+    const read = await hooks.read(id, legacy);
+    expect(read.props!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(read.props).not.toHaveProperty("secretsUnverified");
+    expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
+    // A change of connection alone writes nothing and keeps the list, under its one name.
+    const before = vcf.emu.requests.length;
+    const local = await hooks.update(id, legacy, { ...inputs, connection: { ...connection, insecureSkipTlsVerify: false } });
+    expect(vcf.emu.requests.slice(before).filter((x) => x.method === "PATCH")).toEqual([]);
+    expect(local.outs!.unverified).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+    expect(local.outs).not.toHaveProperty("secretsUnverified");
+    // An update that writes verifies every write-only leaf.
+    const up = await hooks.update(id, legacy, { ...inputs, name: "corp-adfs-renamed" });
+    expect(up.outs!.unverified).toEqual([]);
+    expect(up.outs).not.toHaveProperty("secretsUnverified");
     expect(vcf.state.idps.get(id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
   });
 
@@ -488,7 +523,7 @@ describe("vcf.IdentityProvider adopts an existing provider through the `adopt` i
     expect(patches[0].body).toEqual(spec);
     for (const r of reqs) expect(JSON.stringify(r.body ?? {})).not.toContain("adopt");
     expect(vcf.state.idps.get(before.id)!.secrets).toEqual({ ldapPassword: "ldap-bind-pass", oidcClientSecret: "oidc-client-secret" });
-    expect(result.outs).toMatchObject({ ...spec, identityProviderId: before.id, secretsUnverified: [] });
+    expect(result.outs).toMatchObject({ ...spec, identityProviderId: before.id, unverified: [] });
     expect(result.outs).not.toHaveProperty("adopt");
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
     const read = await hooks.read(result.id, result.outs);
@@ -513,7 +548,7 @@ describe("vcf.IdentityProvider adopts an existing provider through the `adopt` i
     expect(result.id).toBe(before.id);
     expect(reqs.filter((r) => r.method === "POST")).toEqual([]);
     expect(vcf.state.idps.get(before.id)?.name).toBe("corp-adfs");
-    expect(result.outs.secretsUnverified).toEqual([]);
+    expect(result.outs.unverified).toEqual([]);
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
   });
 

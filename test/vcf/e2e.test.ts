@@ -207,7 +207,7 @@ describe("vcf.IdentityProvider through the real Pulumi engine", { timeout: 180_0
         oidc: { clientId: "legacy", clientSecret: pulumi.secret(clientSecret), discoveryEndpoint: DISCOVERY },
         adopt: created.id,
       });
-      return { id: p.id, unverified: p.secretsUnverified };
+      return { id: p.id, unverified: p.unverified };
     };
     const posts = () => emu.emu.requests.filter((x: any) => x.method === "POST" && x.path === "/v1/identity-providers").length;
     const before = posts();

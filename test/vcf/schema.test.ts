@@ -6,8 +6,24 @@ import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
 import { redact } from "../../src/core/redact";
 import { hooks } from "../../src/vcf/provider";
-import { fromWire, toWire } from "../../src/vcf/schema";
-import { IdentityProvider } from "../../src/vcf/resource";
+import { undescribed } from "../../src/core/fields";
+import { ERROR_CODES } from "../../src/core/errors";
+import {
+  argsSchema,
+  fromWire,
+  INPUT_KEYS,
+  LOCAL_KEYS,
+  outputsSchema,
+  REPLACE_ON_CHANGE,
+  SECRET_OUTPUTS,
+  SECRET_PATHS,
+  SUB_SPEC_KEYS,
+  toWire,
+  WRITE_ONLY_PATHS,
+} from "../../src/vcf/schema";
+import { IdentityProvider, OUTPUT_KEYS } from "../../src/vcf/resource";
+import { toVcfError, VcfTaskFailedError, VcfTaskTimeoutError } from "../../src/vcf/errors";
+import { reference } from "../../src/vcf/reference";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 
@@ -176,5 +192,83 @@ describe("typed arguments", () => {
         connection: { host: "sfo-vcf01.rainpole.io", username: "admin@local", password: pulumi.secret("x"), caBundle: "/etc/ssl/private-ca.pem" },
       });
     expect(typeof typed).toBe("function");
+  });
+});
+
+describe("the lists derived from the field facts are the ones written by hand before", () => {
+  // Each literal is the list the code held before the facts moved beside the fields.
+  it("secret paths and secret outputs", () => {
+    expect(SECRET_PATHS).toEqual(["ldap.password", "oidc.clientSecret", "connection.password", "connection.clientKey"]);
+    expect(SECRET_OUTPUTS).toEqual(["ldap", "oidc", "connection"]);
+  });
+
+  it("write-only paths, in the order `unverified` lists them", () => {
+    expect(WRITE_ONLY_PATHS).toEqual(["ldap.password", "oidc.clientSecret", "certChain"]);
+  });
+
+  it("replace keys: a change of type, and the sub-specs whose removal replaces", () => {
+    expect(REPLACE_ON_CHANGE).toEqual(["type"]);
+    expect(SUB_SPEC_KEYS).toEqual(["ldap", "oidc"]);
+  });
+
+  it("input keys, local keys, and the keys an update writes for", () => {
+    // certChain now follows oidc in the schema (so that `unverified` keeps its order); diff reads
+    // these keys as a set and the engine stores a state's keys as a map, so only the set counts.
+    expect([...INPUT_KEYS].sort()).toEqual(["name", "type", "certChain", "ldap", "oidc", "connection"].sort());
+    expect(LOCAL_KEYS).toEqual(["connection", "adopt"]);
+    // Before: a PATCH when the name changed or any of certChain, ldap, oidc did (a type change replaces).
+    const written = INPUT_KEYS.filter((k) => !LOCAL_KEYS.includes(k) && !REPLACE_ON_CHANGE.includes(k));
+    expect([...written].sort()).toEqual(["name", "certChain", "ldap", "oidc"].sort());
+  });
+
+  it("output keys, with `secretsUnverified` under its one name `unverified`", () => {
+    expect([...OUTPUT_KEYS].sort()).toEqual(
+      [
+        "name", "type", "certChain", "ldap", "oidc", "connection", "identityProviderId", "status", "domainNames",
+        "identitySources", "oidcInfo", "idpMessage", "fedIdp", "unverified",
+      ].sort(),
+    );
+  });
+
+  it("every input and output has a description a user can read", () => {
+    expect(undescribed(argsSchema)).toEqual([]);
+    expect(undescribed(outputsSchema)).toEqual([]);
+  });
+});
+
+describe("errors carry a stable code", () => {
+  const ctx = (status: number, body: unknown) => ({ status, method: "POST", url: "https://sddc/v1/identity-providers", body, text: JSON.stringify(body) }) as any;
+
+  it("a name already taken is a conflict whatever the status, other refusals keep their status's code", () => {
+    expect(toVcfError(ctx(409, { errorCode: "IDENTITY_PROVIDER_ALREADY_EXISTS", message: "exists" })).code).toBe(ERROR_CODES.conflict);
+    expect(toVcfError(ctx(400, { errorCode: "IDP_DUPLICATE_NAME", message: "exists" })).code).toBe(ERROR_CODES.conflict);
+    expect(toVcfError(ctx(400, { errorCode: "IDENTITY_PROVIDER_SPEC_INVALID", message: "bad" })).code).toBe(ERROR_CODES.invalid);
+    expect(toVcfError(ctx(404, { errorCode: "IDENTITY_PROVIDER_NOT_FOUND", message: "gone" })).code).toBe(ERROR_CODES.notFound);
+  });
+
+  it("says where to set the credentials on a 401 and which role is missing on a 403", () => {
+    const e401 = toVcfError(ctx(401, { errorCode: "UNAUTHORIZED", message: "no" }));
+    expect(e401.code).toBe(ERROR_CODES.unauthorized);
+    expect(e401.message).toMatch(/what to do: check the SDDC Manager user and password/);
+    const e403 = toVcfError(ctx(403, { errorCode: "FORBIDDEN", message: "no" }));
+    expect(e403.code).toBe(ERROR_CODES.forbidden);
+    expect(e403.message).toMatch(/lacks the ADMIN role/);
+  });
+
+  it("tasks that fail or outlast the wait have their own codes", () => {
+    expect(new VcfTaskFailedError("t1", "Add identity provider", "FAILED", []).code).toBe(ERROR_CODES.taskFailed);
+    expect(new VcfTaskTimeoutError("t1", 1000).code).toBe(ERROR_CODES.taskTimeout);
+  });
+
+  it("the reference page lists only codes that exist, each with when and what to do", () => {
+    const codes = Object.values(ERROR_CODES) as string[];
+    expect(reference.errors.length).toBeGreaterThan(0);
+    for (const e of reference.errors) {
+      expect(codes).toContain(e.code);
+      expect(e.when.length).toBeGreaterThan(10);
+      expect(e.fix.length).toBeGreaterThan(10);
+    }
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
   });
 });
