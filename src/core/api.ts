@@ -5,7 +5,7 @@
  * the rule of which requests may be sent again (`repeatLayer`); the JSON client (`JsonApi.call`)
  * does JSON and errors: parsing, the vendor's error envelope, an unreadable answer asked again.
  */
-import { ApiError, TransportError, UnusableAnswerError } from "./errors";
+import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } from "./errors";
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
@@ -102,7 +102,9 @@ async function again(call: CallState, retryAfter?: string): Promise<boolean> {
 export function authLayer(auth: Authenticator): Layer {
   return (next) => async (req, call) => {
     for (;;) {
-      const used = await auth.headers();
+      const used = await auth.headers().catch((e: unknown) => {
+        throw authenticationFailure(e);
+      });
       const res = await next({ ...req, headers: { ...req.headers, ...used } }, call);
       if (res.status === 401 && !call.authRetried && auth.unauthorized(used)) {
         call.authRetried = true;
@@ -112,6 +114,18 @@ export function authLayer(auth: Authenticator): Layer {
       return res;
     }
   };
+}
+
+/**
+ * A failure of the token request met on the way to the call, never mistaken for an answer about
+ * the call's object: a 404 from a mistyped token URL must not read as "the profile is gone" (a
+ * refresh would drop a live object from the state, a delete would leave it on the server), nor a
+ * 409 or 400 there as a name collision or a refused body.
+ */
+function authenticationFailure(e: unknown): unknown {
+  if (!(e instanceof ApiError) || !hasCode(e, ERROR_CODES.notFound, ERROR_CODES.conflict, ERROR_CODES.inUse, ERROR_CODES.invalid)) return e;
+  e.meaning(ERROR_CODES.config);
+  return e.hint ? e : e.withHint("this was the request for a token, not the call itself: check the token URL (or the API host that serves tokens) and the credentials");
 }
 
 /**

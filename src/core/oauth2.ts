@@ -76,16 +76,13 @@ export async function fetchClientCredentialsToken(c: ClientCredentials): Promise
 }
 
 /**
- * A failed token request, never mistaken for an answer about the object the call was for: met on
- * the way to a GET or DELETE of a profile, a 404 from a mistyped token URL must not read as "the
- * profile is gone" (a refresh would drop it from the state, a delete would leave it on the server).
+ * A refused token request: the client's credentials (400 and 401 are how RFC 6749 §5.2 refuses
+ * them). Any other failure keeps its code here; met on the way to a call, the authentication layer
+ * (core/api.ts `authLayer`) makes sure a 404 from a mistyped token URL never reads as "gone".
  */
 function tokenFailure(c: ClientCredentials, ctx: ErrorContext): ApiError {
   const e = c.toError(ctx);
   if (ctx.status === 400 || ctx.status === 401) return e.meaning(ERROR_CODES.unauthorized).withHint(c.refusedHint);
-  if (e.code === ERROR_CODES.notFound || e.code === ERROR_CODES.conflict || e.code === ERROR_CODES.inUse || e.code === ERROR_CODES.invalid) {
-    return e.meaning(ERROR_CODES.config).withHint(`the token endpoint does not take token requests at this address: check the token URL (${c.tokenUrl})`);
-  }
   return e;
 }
 
