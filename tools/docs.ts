@@ -346,7 +346,8 @@ export function renderConfiguration(references: Record<string, ResourceReference
     "Each setting is looked for in this order, and the first one found is used: the resource's `connection` input, then the stack " +
       "config keys in the order listed (`trustplane:<vendor><Setting>`, then the keys of the vendor's own Pulumi package where there " +
       "is one), then the environment variables in the order listed. A later source is not consulted. Set secret ones with " +
-      "`pulumi config set --secret <key> <value>`: they are encrypted in `Pulumi.<stack>.yaml` and redacted from every message.",
+      "`pulumi config set --secret <key> <value>`: they are encrypted in `Pulumi.<stack>.yaml` and redacted from every message. " +
+      "How the lookup works and where the names come from: [credentials.md](credentials.md).",
     "",
     "TLS verification is always on unless a connection sets `insecureSkipTlsVerify: true`, and then only for the API's own origin. " +
       "`caBundle`, `clientCert` and `clientKey` take PEM text or a file path. An endpoint with credentials in it " +
