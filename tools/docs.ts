@@ -281,7 +281,7 @@ export function renderResourcePage(vendor: string, ref: ResourceReference, files
       outputs.map((e) => [code(e.path), code(renderType(e.schema)), e.facts?.description ?? "", hasFact(ref.outputs, e.path, "secret") ? "secret" : ""]),
     ),
     "",
-    `Besides these, the outputs hold every input as the live object has it (${alsoOutputs.map(code).join(", ")})` +
+    `Besides these, the outputs hold the inputs the state keeps, as the last read found them (${alsoOutputs.map(code).join(", ")})` +
       (createOnly.length ? `, but not the create-only ${createOnly.map(code).join(", ")}.` : "."),
     "",
     "## Adopting what exists",

@@ -95,7 +95,7 @@ describe("the generated reference docs", () => {
   it("lists the outputs, and which inputs the outputs hold as well", () => {
     expect(rowOf(page, "widgetId")).toBe("| `widgetId` | `string` | The widget's id. |  |");
     expect(rowOf(page, "apiKey")).toBe("| `apiKey` | `string` | The key the API issued. | secret |");
-    expect(page).toContain("(`name`, `size`, `challenge`, `tags`, `connection`), but not the create-only `adopt`.");
+    expect(page).toContain("the inputs the state keeps, as the last read found them (`name`, `size`, `challenge`, `tags`, `connection`), but not the create-only `adopt`.");
   });
 
   it("says how to adopt, and why pulumi import cannot work", () => {
@@ -121,6 +121,17 @@ describe("the generated reference docs", () => {
     expect(rowOf(conf, "caBundle")).toBe("| `caBundle` |  |  |  |  | The CA that signed the API's certificate, PEM or a path. |");
     expect(rowOf(conf, "TRUSTPLANE_TIMEOUT_MS")).toMatch(/^\| `TRUSTPLANE_TIMEOUT_MS` \| 30000 \| Per attempt/);
     for (const v of ["TRUSTPLANE_MAX_RETRIES", "TRUSTPLANE_MIN_BACKOFF_MS", "TRUSTPLANE_MAX_BACKOFF_MS", "TRUSTPLANE_VCF_TASK_TIMEOUT_MS"]) expect(conf).toContain(`| \`${v}\` |`);
+  });
+
+  it("links the vendor's own notes, and only when the vendor folder has them", () => {
+    expect(page).not.toContain("## More");
+    const withNotes = renderDocs({ acme: fixture }, { readText: (p) => (p === "src/acme/README.md" ? "# Acme quirks\n" : sources.readText(p)) });
+    expect(withNotes.get("docs/resources/acme-spinning-widget.md")).toContain("[src/acme/README.md](../../src/acme/README.md)");
+  });
+
+  it("links each page to its vendor's section of the configuration page", () => {
+    expect(page).toContain("(../configuration.md#acme-widgets)");
+    expect(pages.get("docs/configuration.md")).toContain("\n## Acme Widgets\n");
   });
 
   it("renders the same text every time", () => {
