@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
-import { comparedKeys, createOnlyKeys, factsOf, fieldsOf, hasFact, shapeOf, type FieldEntry } from "../src/core/fields";
+import { comparedKeys, createOnlyKeys, factsOf, hasFact, shapeOf, type FieldFacts } from "../src/core/fields";
 import type { ResourceReference } from "../src/core/reference";
 import type { SettingSpec } from "../src/core/settings";
 import { DEFAULT_RETRY } from "../src/core/transport";
@@ -157,13 +157,14 @@ export function renderType(s: z.ZodType, top = true, depth = 0): string {
       t = `${paren(inner(d.left))} & ${paren(inner(d.right))}`;
       break;
     case "array":
-      t = `${paren(inner(d.element))}[]${bounds(d, "items")}`;
+      // On a table's own row, an array of objects is `object[]`: its fields have rows below it.
+      t = `${paren(renderType(d.element, top, depth + 1))}[]${bounds(d, "items")}`;
       break;
     case "tuple":
       t = `[${(d.items as z.ZodType[]).map(inner).join(", ")}]`;
       break;
     case "record":
-      t = `{ [key: ${inner(d.keyType)}]: ${inner(d.valueType)} }`;
+      t = `{ [key: ${inner(d.keyType)}]: ${renderType(d.valueType, top, depth + 1)} }`;
       break;
     case "object": {
       const shape = d.shape as Record<string, z.ZodType>;
@@ -200,22 +201,70 @@ function header(sources: string): string {
   return `${GENERATED_MARK} from ${sources}: edit those, then run \`npm run docs\`. -->`;
 }
 
-/** Whether the field at `e.path` must be given when its parent object is. */
-function required(e: FieldEntry): boolean {
-  return optinOf(e.schema) === undefined;
+const MARKS: [keyof FieldFacts, string][] = [
+  ["secret", "secret"],
+  ["replaceOnChange", "replaces on change"],
+  ["writeOnly", "write-only"],
+  ["local", "local"],
+  ["createOnly", "create only"],
+];
+
+/** One row of an inputs or outputs table. */
+export interface Row {
+  /** `connection.clientSecret`; `attributes[].name` inside an array, `profiles.<key>.groups` inside a map. */
+  path: string;
+  schema: z.ZodType;
+  facts: FieldFacts | undefined;
+  /** The marks of the field and of every field above it: a secret object's leaves are secret. */
+  marks: Set<keyof FieldFacts>;
 }
 
-function marks(schema: z.ZodType, p: string): string {
-  const out: string[] = [];
-  if (hasFact(schema, p, "secret")) out.push("secret");
-  if (hasFact(schema, p, "replaceOnChange")) out.push("replaces on change");
-  if (hasFact(schema, p, "writeOnly")) out.push("write-only");
-  if (hasFact(schema, p, "local")) out.push("local");
-  if (hasFact(schema, p, "createOnly")) out.push("create only");
-  return out.join(", ");
+/**
+ * Every field of an object schema, depth first, as core/fields.ts `fieldsOf` walks it, and also
+ * the fields of objects inside arrays and maps, which a reader has to write just the same.
+ */
+export function rowsOf(schema: z.ZodType, at = "", above: Set<keyof FieldFacts> = new Set()): Row[] {
+  const shape = shapeOf(schema);
+  if (!shape) return [];
+  const out: Row[] = [];
+  for (const [k, s] of Object.entries(shape)) {
+    const path = at ? `${at}.${k}` : k;
+    const facts = factsOf(s);
+    const marks = new Set(above);
+    for (const [f] of MARKS) if (facts?.[f] === true) marks.add(f);
+    out.push({ path, schema: s, facts, marks });
+    out.push(...below(s, path, marks));
+  }
+  return out;
 }
 
-function defaultCell(e: FieldEntry): string {
+function below(s: z.ZodType, path: string, marks: Set<keyof FieldFacts>): Row[] {
+  if (shapeOf(s)) return rowsOf(s, path, marks);
+  const d = defOf(core(s));
+  if (d.type === "array") return below(d.element, `${path}[]`, marks);
+  if (d.type === "record") return below(d.valueType, `${path}.<key>`, marks);
+  return [];
+}
+
+/** The rows a page would show without a description. */
+export function undocumented(schema: z.ZodType): string[] {
+  return rowsOf(schema)
+    .filter((r) => !r.facts?.description)
+    .map((r) => r.path);
+}
+
+/** Whether the field must be given when the object holding it is. */
+function required(r: Row): boolean {
+  return optinOf(r.schema) === undefined;
+}
+
+function marks(r: Row): string {
+  return MARKS.filter(([f]) => r.marks.has(f))
+    .map(([, label]) => label)
+    .join(", ");
+}
+
+function defaultCell(e: Row): string {
   const dv = defaultOf(e.schema);
   if (!dv) return "";
   const v = typeof dv.value === "function" ? "(computed)" : lit(dv.value);
@@ -244,8 +293,8 @@ export function renderResourcePage(vendor: string, ref: ResourceReference, files
   const ex = examplePath(ref);
   const exText = files.readText(ex);
   if (exText === undefined) throw new Error(`${ref.name}: the example ${ex} named by src/${vendor}/reference.ts does not exist`);
-  const inputs = fieldsOf(ref.args);
-  const outputs = fieldsOf(ref.outputs);
+  const inputs = rowsOf(ref.args);
+  const outputs = rowsOf(ref.outputs);
   const createOnly = createOnlyKeys(ref.args);
   const alsoOutputs = comparedKeys(ref.args);
   const lines: string[] = [
@@ -269,16 +318,16 @@ export function renderResourcePage(vendor: string, ref: ResourceReference, files
     "",
     table(
       ["Input", "Type", "Required", "Default", "Description", "Marks"],
-      inputs.map((e) => [code(e.path), code(renderType(e.schema)), required(e) ? "required" : "optional", defaultCell(e), e.facts?.description ?? "", marks(ref.args, e.path)]),
+      inputs.map((e) => [code(e.path), code(renderType(e.schema)), required(e) ? "required" : "optional", defaultCell(e), e.facts?.description ?? "", marks(e)]),
     ),
     "",
-    "A nested input is required only when the object holding it is given. " + MARKS_LEGEND,
+    "A nested input is required only when the object holding it is given; `[]` is an element of an array, `<key>` any key of a map. " + MARKS_LEGEND,
     "",
     "## Outputs",
     "",
     table(
       ["Output", "Type", "Description", "Marks"],
-      outputs.map((e) => [code(e.path), code(renderType(e.schema)), e.facts?.description ?? "", hasFact(ref.outputs, e.path, "secret") ? "secret" : ""]),
+      outputs.map((e) => [code(e.path), code(renderType(e.schema)), e.facts?.description ?? "", e.marks.has("secret") ? "secret" : ""]),
     ),
     "",
     `Besides these, the outputs hold the inputs the state keeps, as the last read found them (${alsoOutputs.map(code).join(", ")})` +

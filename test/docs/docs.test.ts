@@ -11,7 +11,7 @@ import { z } from "zod";
 import { field, undescribed } from "../../src/core/fields";
 import type { ResourceReference } from "../../src/core/reference";
 import { connectionField } from "../../src/core/schema";
-import { loadReferences, missingReferences, renderDocs, VENDORS, type DocSources } from "../../tools/docs";
+import { loadReferences, missingReferences, renderDocs, undocumented, VENDORS, type DocSources } from "../../tools/docs";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -37,6 +37,20 @@ const args = z.strictObject({
     { description: "What a device answers.", secret: true },
   ),
   tags: field(z.array(z.string()).optional(), { description: "Free labels." }),
+  attributes: field(
+    z
+      .array(
+        z.strictObject({
+          name: field(z.string(), { description: "The attribute's name." }),
+          value: field(z.string().optional(), { description: "Its value.", secret: true }),
+        }),
+      )
+      .optional(),
+    { description: "Extra attributes." },
+  ),
+  groups: field(z.record(z.string(), z.strictObject({ members: field(z.array(z.string()), { description: "Who is in it." }) })).optional(), {
+    description: "Groups by name.",
+  }),
   adopt: field(z.union([z.literal(true), z.string()]).optional(), { description: "Adopt what exists.", createOnly: true, local: true }),
   connection,
 });
@@ -88,6 +102,12 @@ describe("the generated reference docs", () => {
     expect(rowOf(page, "challenge.password")).toBe("| `challenge.password` | `string` | required |  | The challenge password. | secret, write-only |");
     expect(rowOf(page, "challenge.rounds")).toBe("| `challenge.rounds` | `integer (≥ 1)` | optional |  | Hash rounds. | secret |");
     expect(rowOf(page, "tags")).toBe("| `tags` | `string[]` | optional |  | Free labels. |  |");
+    // The fields of objects inside arrays and maps have rows of their own.
+    expect(rowOf(page, "attributes")).toBe("| `attributes` | `object[]` | optional |  | Extra attributes. |  |");
+    expect(rowOf(page, "attributes[].name")).toBe("| `attributes[].name` | `string` | required |  | The attribute's name. |  |");
+    expect(rowOf(page, "attributes[].value")).toBe("| `attributes[].value` | `string` | optional |  | Its value. | secret |");
+    expect(rowOf(page, "groups")).toBe("| `groups` | `{ [key: string]: object }` | optional |  | Groups by name. |  |");
+    expect(rowOf(page, "groups.<key>.members")).toBe("| `groups.<key>.members` | `string[]` | required |  | Who is in it. |  |");
     expect(rowOf(page, "adopt")).toBe("| `adopt` | `true \\| string` | optional |  | Adopt what exists. | local, create only |");
     expect(rowOf(page, "connection.token")).toBe("| `connection.token` | `string` | optional |  | A bearer token of a technical user. | secret, local |");
   });
@@ -95,7 +115,7 @@ describe("the generated reference docs", () => {
   it("lists the outputs, and which inputs the outputs hold as well", () => {
     expect(rowOf(page, "widgetId")).toBe("| `widgetId` | `string` | The widget's id. |  |");
     expect(rowOf(page, "apiKey")).toBe("| `apiKey` | `string` | The key the API issued. | secret |");
-    expect(page).toContain("the inputs the state keeps, as the last read found them (`name`, `size`, `challenge`, `tags`, `connection`), but not the create-only `adopt`.");
+    expect(page).toContain("the inputs the state keeps, as the last read found them (`name`, `size`, `challenge`, `tags`, `attributes`, `groups`, `connection`), but not the create-only `adopt`.");
   });
 
   it("says how to adopt, and why pulumi import cannot work", () => {
@@ -132,6 +152,18 @@ describe("the generated reference docs", () => {
   it("links each page to its vendor's section of the configuration page", () => {
     expect(page).toContain("(../configuration.md#acme-widgets)");
     expect(pages.get("docs/configuration.md")).toContain("\n## Acme Widgets\n");
+  });
+
+  it("finds every field a page would show without a description, inside arrays and maps too", () => {
+    const bare = z.object({
+      a: field(z.string(), { description: "A." }),
+      b: z.string(),
+      list: field(z.array(z.object({ c: z.string() })), { description: "A list." }),
+    });
+    expect(undocumented(bare)).toEqual(["b", "list[].c"]);
+    // core's own check sees the top level and objects; the page shows more.
+    expect(undescribed(bare)).toEqual(["b"]);
+    expect(undocumented(args)).toEqual([]);
   });
 
   it("renders the same text every time", () => {
@@ -178,8 +210,8 @@ describe("the generated reference docs", () => {
     it("describe every input and output", async () => {
       const refs = await load();
       const missing = VENDORS.flatMap((v) => [
-        ...undescribed(refs[v].args).map((p) => `${refs[v].name} input ${p}`),
-        ...undescribed(refs[v].outputs).map((p) => `${refs[v].name} output ${p}`),
+        ...undocumented(refs[v].args).map((p) => `${refs[v].name} input ${p}`),
+        ...undocumented(refs[v].outputs).map((p) => `${refs[v].name} output ${p}`),
       ]);
       expect(missing).toEqual([]);
     });
