@@ -163,7 +163,7 @@ describe("scm.ScepProfile against the SCM API", () => {
     for (const importId of [id, `Mobile Users:::${id}`]) {
       const read = await hooks.read(importId, { connection });
       expect(read.id).toBe(id);
-      expect(read.props?.secretsUnverified).toEqual(["scepChallenge.fixed"]);
+      expect(read.props?.unverified).toEqual(["scepChallenge.fixed"]);
       expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
     }
     expect(parseImportId(`:snip::${id}`)).toEqual({ id, container: { kind: "snippet", name: "snip" } });
@@ -252,7 +252,7 @@ describe("scm.ScepProfile adopts an existing profile through the `adopt` input",
     // The state a create leaves: the declared inputs, the ciphertext, nothing unverified, no `adopt`.
     const { adopt: _a, ...declared } = inputs;
     expect(result.outs).toMatchObject(declared);
-    expect(result.outs.secretsUnverified).toEqual([]);
+    expect(result.outs.unverified).toEqual([]);
     expect(result.outs).not.toHaveProperty("adopt");
     expect(result.outs.encryptedValues["scepChallenge.fixed"]).toMatch(/^-AQ==/);
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
@@ -282,7 +282,7 @@ describe("scm.ScepProfile adopts an existing profile through the `adopt` input",
       // The declared challenge was written (the API keeps it encrypted), not the one typed by hand.
       const stored = (scm.state.profiles.get(before.id)?.scep_challenge as { fixed: string }).fixed;
       expect(scm.state.plaintextOf.get(stored)).toBe("fixed-challenge-1");
-      expect(result.outs.secretsUnverified).toEqual([]);
+      expect(result.outs.unverified).toEqual([]);
     }
   });
 
