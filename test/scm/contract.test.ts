@@ -171,6 +171,22 @@ describe("scm.ScepProfile against the SCM API", () => {
     await expect(hooks.read(`Other Folder:::${id}`, { connection })).rejects.toThrow(/not in folder 'Other Folder'/);
   });
 
+  it("reads a state written with the older name `secretsUnverified` as before: the leaf stays unverified, under the one name `unverified`", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    const imported = await hooks.read(id, { connection });
+    // The same state as an earlier version wrote it after an import.
+    const { unverified, ...rest } = imported.props as Record<string, unknown>;
+    const legacy = { ...rest, secretsUnverified: unverified };
+    expect(legacy.secretsUnverified).toEqual(["scepChallenge.fixed"]);
+    const read = await hooks.read(id, legacy);
+    expect(read.props?.unverified).toEqual(["scepChallenge.fixed"]);
+    expect(read.props).not.toHaveProperty("secretsUnverified");
+    expect((await hooks.diff(id, legacy, inputs)).changes).toBe(false);
+    // Without the list, the unknown plaintext would count as drift.
+    expect((await hooks.diff(id, rest, inputs)).changes).toBe(true);
+  });
+
   it("sends the service account id and secret in HTTP Basic exactly as Palo Alto's clients do, '@' unencoded", async () => {
     expect(scm.clientId).toContain("@");
     const inputs = await checked({ connection: { ...connection, clientSecret: `${scm.clientSecret}` } });
