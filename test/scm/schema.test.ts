@@ -255,3 +255,22 @@ describe("scm errors carry a stable code", () => {
     expect(answer(409, "E009", "Reference Not Zero").hint).toBeUndefined();
   });
 });
+
+describe("scm.ScepProfile reference data", () => {
+  it("points at the example program, the schemas and the client's settings, and gives each error a stable code and advice", async () => {
+    const { reference } = await import("../../src/scm/reference");
+    const { SETTINGS } = await import("../../src/scm/client");
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(new URL(`../../${reference.example}`, import.meta.url))).toBe(true);
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    expect(reference.settings).toBe(SETTINGS);
+    const codes = reference.errors.map((e) => e.code);
+    for (const c of [ERROR_CODES.conflict, ERROR_CODES.inUse, ERROR_CODES.unauthorized, ERROR_CODES.notFound, ERROR_CODES.invalid]) expect(codes).toContain(c);
+    for (const e of reference.errors) {
+      expect(Object.values(ERROR_CODES)).toContain(e.code);
+      expect(e.when.length).toBeGreaterThan(20);
+      expect(e.fix.length).toBeGreaterThan(10);
+    }
+  });
+});
