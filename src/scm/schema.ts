@@ -3,8 +3,9 @@
  * both directions. Limits come from the vendor's OpenAPI document (`scep-profiles` schema in
  * shared/specs/scm-identity-services.openapi.yaml) and its Terraform provider's `scm_scep_profile`.
  *
- * Secret leaves: `scepChallenge.fixed`, `scepChallenge.dynamic.password`, `connection.clientSecret`
- * (and the TLS client key). A change of container (folder / snippet / device) replaces the profile.
+ * Each field's facts (description, secret, write-only, replace-on-change, local) are declared
+ * beside it with `field(...)` (core/fields.ts); the secret paths, secret outputs, replace keys,
+ * write-only paths, local, input and output keys below are derived from them, never listed by hand.
  */
 import { z } from "zod";
 import { exactlyOne } from "../core/check";
