@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
-import { ConfigError } from "../core/errors";
+import { ConfigError, ERROR_CODES, hasCode } from "../core/errors";
 import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toScmError } from "./errors";
@@ -108,7 +108,7 @@ export class ScmClient {
       const r = await this.api.call<unknown>("GET", `/scep-profiles/${encodeURIComponent(id)}`);
       return expectAnswer(r, wireSchema, "the SCEP profile");
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return undefined;
+      if (hasCode(e, ERROR_CODES.notFound)) return undefined;
       throw e;
     }
   }
@@ -124,7 +124,7 @@ export class ScmClient {
       await this.api.call("DELETE", `/scep-profiles/${encodeURIComponent(id)}`);
       return true;
     } catch (e) {
-      if ((e as { status?: number }).status === 404) return false;
+      if (hasCode(e, ERROR_CODES.notFound)) return false;
       throw e;
     }
   }

@@ -1,3 +1,3 @@
 export { ScepProfile, type ScepProfileArgs } from "./resource";
-export type { ScepProfileOutputs } from "./provider";
+export type { ScepProfileOutputs } from "./schema";
 export { startScmEmulator, type ScmEmulator } from "./emulator";

@@ -13,16 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs } from "../core/secrets";
 import type { Inputify, Outputify } from "../core/types";
-import type { ScepProfileOutputs } from "./provider";
-import { SECRET_OUTPUTS, type ScepProfileInputs } from "./schema";
+import { OUTPUT_KEYS, SECRET_OUTPUTS, type ScepProfileInputs, type ScepProfileOutputs } from "./schema";
 
 export type ScepProfileArgs = Inputify<ScepProfileInputs>;
-
-const OUTPUT_KEYS: (keyof ScepProfileOutputs)[] = [
-  "folder", "snippet", "device", "name", "scepChallenge", "caIdentityName", "subject", "algorithm", "digest",
-  "fingerprint", "certificateAttributes", "useAsDigitalSignature", "useForKeyEncipherment", "scepUrl",
-  "scepCaCert", "scepClientCert", "connection", "encryptedValues", "secretsUnverified",
-];
 
 export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
 

@@ -3,13 +3,25 @@
  * both directions. Limits come from the vendor's OpenAPI document (`scep-profiles` schema in
  * shared/specs/scm-identity-services.openapi.yaml) and its Terraform provider's `scm_scep_profile`.
  *
- * Secret leaves: `scepChallenge.fixed`, `scepChallenge.dynamic.password`, `connection.clientSecret`
- * (and the TLS client key). A change of container (folder / snippet / device) replaces the profile.
+ * Each field's facts (description, secret, write-only, replace-on-change, local) are declared
+ * beside it with `field(...)` (core/fields.ts); the secret paths, secret outputs, replace keys,
+ * write-only paths, local, input and output keys below are derived from them, never listed by hand.
  */
 import { z } from "zod";
 import { exactlyOne } from "../core/check";
-import { adoptField, comparedKeys } from "../core/adopt";
-import { httpUrl, tlsConnectionShape, tlsSecretPaths, tokenTlsConnectionShape } from "../core/schema";
+import { adoptField } from "../core/adopt";
+import { defined, renamingCodec, snakeCase } from "../core/codec";
+import {
+  comparedKeys,
+  field,
+  localKeys,
+  outputKeys,
+  replaceOnChangeKeys,
+  secretOutputs,
+  secretPaths,
+  writeOnlyPaths,
+} from "../core/fields";
+import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
 export const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
 export const URI_RE = /^[a-zA-Z][a-zA-Z\d+.-]*:\S+$/;
@@ -47,35 +59,70 @@ const containerName = (kind: string) =>
 export const CONTAINERS = ["folder", "snippet", "device"] as const;
 export type ContainerKind = (typeof CONTAINERS)[number];
 
-export const connectionSchema = z
-  .strictObject({
-    clientId: z.string().optional(),
-    clientSecret: z.string().optional(),
-    tsgId: z.string().optional(),
-    tokenUrl: httpUrl("connection.tokenUrl").optional(),
-    apiUrl: httpUrl("connection.apiUrl").optional(),
-    ...tlsConnectionShape,
-    ...tokenTlsConnectionShape,
-  })
-  .optional();
+export const connectionSchema = connectionField(
+  z
+    .strictObject({
+      clientId: field(z.string().optional(), {
+        description:
+          "The service account's client id (`…@<TSG>.iam.panserviceaccount.com`), sent with `clientSecret` in HTTP Basic to the SCM auth service for a token.",
+      }),
+      clientSecret: field(z.string().optional(), {
+        description: "The service account's client secret, sent only to the token endpoint (`tokenUrl`).",
+        secret: true,
+      }),
+      tsgId: field(z.string().optional(), {
+        description: "The Tenant Service Group id: the token is asked for with the OAuth scope `tsg_id:<tsgId>` and works on that tenant only.",
+      }),
+      tokenUrl: field(httpUrl("connection.tokenUrl").optional(), {
+        description: "The SCM auth service's OAuth2 token endpoint (client credentials). Default `https://auth.apps.paloaltonetworks.com/auth/v1/oauth2/access_token`.",
+      }),
+      apiUrl: field(httpUrl("connection.apiUrl").optional(), {
+        description: "The config identity API's base URL, path included. Default `https://api.strata.paloaltonetworks.com/config/identity/v1`.",
+      }),
+      ...tlsConnectionShape,
+      ...tokenTlsConnectionShape,
+    })
+    .optional(),
+  "Strata Cloud Manager",
+);
 
 const challengeSchema = z
   .strictObject({
-    none: z
-      .strictObject({}, { error: "use `none: {}` (an empty object) for no challenge" })
-      .optional(),
-    fixed: z
-      .string()
-      .min(1, "a fixed challenge must not be empty; use `none: {}` for no challenge")
-      .max(1024, "a fixed challenge must be at most 1024 characters")
-      .optional(),
-    dynamic: z
-      .strictObject({
-        otpServerUrl: z.string().max(255, "must be at most 255 characters").regex(URI_RE, "must be a URL (https://...)"),
-        username: z.string().max(255, "must be at most 255 characters"),
-        password: z.string().max(255, "must be at most 255 characters"),
-      })
-      .optional(),
+    none: field(
+      z.strictObject({}, { error: "use `none: {}` (an empty object) for no challenge" }).optional(),
+      { description: "No challenge (`none: {}`): the SCEP server asks the client for no one-time password." },
+    ),
+    fixed: field(
+      z
+        .string()
+        .min(1, "a fixed challenge must not be empty; use `none: {}` for no challenge")
+        .max(1024, "a fixed challenge must be at most 1024 characters")
+        .optional(),
+      {
+        description:
+          "A fixed challenge (at most 1024 characters) the firewall sends to the SCEP server on mobile clients' behalf. The API answers it only encrypted, so a read cannot verify it (see `encryptedValues`).",
+        secret: true,
+        writeOnly: true,
+      },
+    ),
+    dynamic: field(
+      z
+        .strictObject({
+          otpServerUrl: field(z.string().max(255, "must be at most 255 characters").regex(URI_RE, "must be a URL (https://...)"), {
+            description: "The URL (at most 255 characters) of the OTP server the firewall asks for a one-time challenge.",
+          }),
+          username: field(z.string().max(255, "must be at most 255 characters"), {
+            description: "The user name (at most 255 characters) the firewall signs in to the OTP server with.",
+          }),
+          password: field(z.string().max(255, "must be at most 255 characters"), {
+            description: "The OTP server password (at most 255 characters). The API answers it only encrypted, so a read cannot verify it.",
+            secret: true,
+            writeOnly: true,
+          }),
+        })
+        .optional(),
+      { description: "A dynamic challenge: the firewall fetches a one-time password from an OTP server for each enrolment." },
+    ),
   })
   .superRefine((c, ctx) => exactlyOne(c, ["none", "fixed", "dynamic"], ctx, [], " (the kind of SCEP challenge)"));
 
@@ -97,54 +144,97 @@ const digestSchema = z.string().transform((d, ctx) => {
 const certificateAttributesSchema = z
   .strictObject({
     // Formats as the vendor's OpenAPI document declares them (email, fqdn, uri).
-    rfc822name: z.email("must be an email address (RFC 822 name)").optional(),
-    dnsname: z
-      .string()
-      .regex(FQDN_RE, "must be a fully qualified host name (format fqdn), e.g. vpn.example.com: letters, digits, inner hyphens and dots")
-      .optional(),
-    uniformResourceIdentifier: z.string().regex(URI_RE, "must be a URI (scheme:...)").optional(),
+    rfc822name: field(z.email("must be an email address (RFC 822 name)").optional(), {
+      description: "An email address (RFC 822 name) as the certificate's subject alternative name.",
+    }),
+    dnsname: field(
+      z
+        .string()
+        .regex(FQDN_RE, "must be a fully qualified host name (format fqdn), e.g. vpn.example.com: letters, digits, inner hyphens and dots")
+        .optional(),
+      { description: "A fully qualified host name (e.g. `vpn.example.com`) as the certificate's subject alternative name." },
+    ),
+    uniformResourceIdentifier: field(z.string().regex(URI_RE, "must be a URI (scheme:...)").optional(), {
+      description: "A URI (`scheme:...`) as the certificate's subject alternative name.",
+    }),
   })
   .superRefine((c, ctx) =>
     exactlyOne(c, ["rfc822name", "dnsname", "uniformResourceIdentifier"], ctx, [], " (the subject alternative name type)"),
   );
 
+const containerFacts = (kind: ContainerKind, example: string) => ({
+  description:
+    `The ${kind} the profile is defined in (e.g. \`${example}\`; at most 64 letters, digits, '-', '_', '.' or spaces). ` +
+    "Exactly one of `folder`, `snippet` and `device`. The API cannot move a profile, so a change replaces it.",
+  replaceOnChange: true,
+});
+
 export const argsSchema = z
   .strictObject({
-    folder: containerName("folder").optional(),
-    snippet: containerName("snippet").optional(),
-    device: containerName("device").optional(),
-    name: z.string().min(1, "must not be empty").max(31, "must be at most 31 characters (an SCM limit)"),
-    scepChallenge: challengeSchema,
-    caIdentityName: z.string().min(1, "must not be empty"),
-    subject: z.string().min(1).default("CN=$USERNAME"),
-    algorithm: z.strictObject({
-      rsa: z.strictObject({
-        rsaNbits: z
-          .union([z.number(), z.string()], { error: "must be 1024, 2048 or 3072 (a number or its text)" })
-          .transform((n, ctx) => {
-            const s = String(n);
-            if (!(RSA_BITS as readonly string[]).includes(s)) {
-              ctx.addIssue({ code: "custom", message: `must be 1024, 2048 or 3072 (got ${JSON.stringify(n)})` });
-              return z.NEVER;
-            }
-            return s as (typeof RSA_BITS)[number];
-          }),
-      }),
+    folder: field(containerName("folder").optional(), containerFacts("folder", "Mobile Users")),
+    snippet: field(containerName("snippet").optional(), containerFacts("snippet", "GP Shared")),
+    device: field(containerName("device").optional(), containerFacts("device", "fw-01")),
+    name: field(z.string().min(1, "must not be empty").max(31, "must be at most 31 characters (an SCM limit)"), {
+      description:
+        "The profile's name, at most 31 characters, unique in its container (the API refuses a second one with 409 E006); GlobalProtect portals and gateways refer to the profile by it.",
     }),
-    digest: digestSchema,
-    fingerprint: z.string().optional(),
-    certificateAttributes: certificateAttributesSchema.optional(),
-    useAsDigitalSignature: z.boolean().optional(),
-    useForKeyEncipherment: z.boolean().optional(),
-    scepUrl: httpUrl("scepUrl"),
-    scepCaCert: certName("the SCEP server CA certificate").optional(),
-    scepClientCert: certName("the SCEP client certificate").optional(),
+    scepChallenge: field(challengeSchema, {
+      description: "The one-time password challenge the SCEP server expects: exactly one of `none: {}`, `fixed` or `dynamic`.",
+    }),
+    caIdentityName: field(z.string().min(1, "must not be empty"), {
+      description: "The Certificate Authority identity: a string that names the CA to the SCEP server (its CA-IDENT) [inferred from PAN-OS SCEP profiles].",
+    }),
+    subject: field(z.string().min(1).default("CN=$USERNAME"), {
+      description: "The subject of the certificate requested (CSR), with the firewall's variables such as `$USERNAME`. Default `CN=$USERNAME`.",
+    }),
+    algorithm: field(
+      z.strictObject({
+        rsa: field(
+          z.strictObject({
+            rsaNbits: field(
+              z
+                .union([z.number(), z.string()], { error: "must be 1024, 2048 or 3072 (a number or its text)" })
+                .transform((n, ctx) => {
+                  const s = String(n);
+                  if (!(RSA_BITS as readonly string[]).includes(s)) {
+                    ctx.addIssue({ code: "custom", message: `must be 1024, 2048 or 3072 (got ${JSON.stringify(n)})` });
+                    return z.NEVER;
+                  }
+                  return s as (typeof RSA_BITS)[number];
+                }),
+              { description: "The RSA key length in bits: 1024, 2048 or 3072 (a number or its text; the API takes the text)." },
+            ),
+          }),
+          { description: "An RSA key pair, the only algorithm the API offers." },
+        ),
+      }),
+      { description: "The key pair the client generates for the certificate request." },
+    ),
+    digest: field(digestSchema, {
+      description: "The digest of the certificate request (CSR): `sha1`, `sha256`, `sha384` or `sha512` (the vendor's page spells `sha348`: a typo, refused).",
+    }),
+    fingerprint: field(z.string().optional(), {
+      description: "The fingerprint (hex) of the SCEP server's CA certificate; the firewall checks the CA certificate the server sends against it [inferred from PAN-OS SCEP profiles].",
+    }),
+    certificateAttributes: field(certificateAttributesSchema.optional(), {
+      description: "The subject alternative name of the certificate requested: exactly one of `rfc822name`, `dnsname` or `uniformResourceIdentifier`.",
+    }),
+    useAsDigitalSignature: field(z.boolean().optional(), {
+      description: "Request the certificate's key usage for digital signatures.",
+    }),
+    useForKeyEncipherment: field(z.boolean().optional(), {
+      description: "Request the certificate's key usage for key encipherment.",
+    }),
+    scepUrl: field(httpUrl("scepUrl"), {
+      description: "The SCEP server's URL (http or https), e.g. `https://scep.example.com/certsrv/mscep/mscep.dll`.",
+    }),
+    scepCaCert: field(certName("the SCEP server CA certificate").optional(), {
+      description: `The SCEP server CA certificate: the SCM certificate that verifies the SCEP server's TLS certificate [inferred from PAN-OS SCEP profiles]; one the API lists (${BUILT_IN_CERTS.map((c) => `\`${c}\``).join(", ")}).`,
+    }),
+    scepClientCert: field(certName("the SCEP client certificate").optional(), {
+      description: "The SCEP client certificate: the SCM certificate the firewall presents to the SCEP server for mutual TLS [inferred from PAN-OS SCEP profiles]; one the API lists, as for `scepCaCert`.",
+    }),
     connection: connectionSchema,
-    /**
-     * Take over an existing profile at create (local: never sent, never diffed). `true`: the
-     * profile with this name in this container, else create one; an id (`<id>`, `folder:::<id>`,
-     * `:snippet::<id>`, `::device:<id>`): that profile, which must exist.
-     */
     adopt: adoptField("name in the same container (folder, snippet or device)", "the profile id, or folder:::id, :snippet::id, ::device:id"),
   })
   .superRefine((a, ctx) => exactlyOne(a, CONTAINERS, ctx, [], " (the container the profile lives in)"));
@@ -154,18 +244,42 @@ export type ScepProfileInputs = z.input<typeof argsSchema>;
 /** Checked inputs: defaults filled, spellings normalised; what the state holds. */
 export type ScepProfileState = z.output<typeof argsSchema>;
 
-export const SECRET_PATHS = [
-  "scepChallenge.fixed",
-  "scepChallenge.dynamic.password",
-  "connection.clientSecret",
-  ...tlsSecretPaths,
-] as const;
+/** What the resource outputs beyond the inputs it echoes. */
+export const outputsSchema = z.object({
+  encryptedValues: field(z.record(z.string(), z.string()), {
+    description:
+      "The API's ciphertext of each secret leaf (`scepChallenge.fixed`, `scepChallenge.dynamic.password`), by path: the API answers secrets only so. A refresh compares it to tell a secret changed outside Pulumi.",
+    secret: true,
+  }),
+  unverified: field(z.array(z.string()), {
+    description:
+      "Secret leaves (paths) whose plaintext a read could not verify, after an import: taken as declared until an update writes them.",
+  }),
+});
+
+/** What the resource outputs: the checked inputs and the computed outputs. */
+export type ScepProfileOutputs = ScepProfileState & z.output<typeof outputsSchema>;
+
+/** Dotted input paths that hold a secret (redacted from every message). */
+export const SECRET_PATHS = secretPaths(argsSchema);
 
 /** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = ["scepChallenge", "connection", "encryptedValues"];
+export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
+
+/** Secret leaves the API answers only as ciphertext: what `encryptedValues` holds and `unverified` lists. */
+export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+
+/** Inputs whose change needs a new profile: the container (the API cannot move a profile). */
+export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
+
+/** Inputs never sent to the API: a change of them alone writes nothing. */
+export const LOCAL_KEYS = localKeys(argsSchema);
 
 /** Keys of the state that are the user's inputs (compared by diff); `adopt` is create's alone. */
-export const INPUT_KEYS = comparedKeys(argsSchema.shape) as (keyof ScepProfileState)[];
+export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScepProfileState)[];
+
+/** Every output key the resource registers: the inputs, then the computed outputs. */
+export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ScepProfileOutputs)[];
 
 /* ---------------------------------- wire ---------------------------------- */
 
@@ -202,93 +316,105 @@ export const wireSchema = z.looseObject({
 export type WireProfile = z.output<typeof wireSchema>;
 
 /** The body sent on create and update (no `id`: it is read-only). */
-export type WireBody = Omit<WireProfile, "id">;
+const wireBodySchema = wireSchema.omit({ id: true });
+export type WireBody = z.output<typeof wireBodySchema>;
+
+/**
+ * The profile as the API states it, in program spelling: what `decode` of the wire gives. Looser
+ * than `argsSchema`: a secret leaf comes back as ciphertext, so it is left out here (see `fromWire`).
+ */
+const liveSchema = z.object({
+  folder: z.string().optional(),
+  snippet: z.string().optional(),
+  device: z.string().optional(),
+  name: z.string(),
+  scepChallenge: z.object({
+    none: z.object({}).optional(),
+    fixed: z.string().optional(),
+    dynamic: z.object({ otpServerUrl: z.string(), username: z.string(), password: z.string() }).optional(),
+  }),
+  caIdentityName: z.string(),
+  subject: z.string(),
+  algorithm: z.object({ rsa: z.object({ rsaNbits: z.string() }) }),
+  digest: z.string(),
+  fingerprint: z.string().optional(),
+  certificateAttributes: z
+    .object({ rfc822name: z.string().optional(), dnsname: z.string().optional(), uniformResourceIdentifier: z.string().optional() })
+    .optional(),
+  useAsDigitalSignature: z.boolean().optional(),
+  useForKeyEncipherment: z.boolean().optional(),
+  scepUrl: z.string(),
+  scepCaCert: z.string().optional(),
+  scepClientCert: z.string().optional(),
+});
+
+type Obj = Record<string, unknown>;
+
+/** `certificate_attributes`: the same three fields, the URI's name in snake_case. */
+const SAN_KEYS = ["rfc822name", "dnsname", "uniformResourceIdentifier"] as const;
+const sanToWire = (a: Obj | undefined) => (a ? defined(Object.fromEntries(SAN_KEYS.map((k) => [snakeCase(k), a[k]]))) : undefined);
+const sanFromWire = (w: Obj | undefined) => (w ? defined(Object.fromEntries(SAN_KEYS.map((k) => [k, w[snakeCase(k)]]))) : undefined);
+
+/**
+ * Wire ↔ program: every key in snake_case; the odd ones are the challenge (one of three shapes,
+ * its secret leaves answered as ciphertext and so left out on decode), the key size (a number or
+ * text on the wire, text in the state) and the API's defaults of required fields it left out.
+ */
+export const profileCodec = renamingCodec(wireBodySchema, liveSchema, {
+  wireName: snakeCase,
+  decode: (p, w) => {
+    const ch = w.scep_challenge ?? {};
+    return {
+      ...p,
+      scepChallenge:
+        ch.fixed !== undefined
+          ? {}
+          : ch.dynamic
+            ? { dynamic: { otpServerUrl: ch.dynamic.otp_server_url ?? "", username: ch.dynamic.username ?? "", password: "" } }
+            : { none: {} },
+      caIdentityName: w.ca_identity_name ?? "",
+      subject: w.subject ?? "CN=$USERNAME",
+      algorithm: { rsa: { rsaNbits: String(w.algorithm?.rsa?.rsa_nbits ?? "") } },
+      digest: w.digest ?? "",
+      certificateAttributes: sanFromWire(w.certificate_attributes),
+      scepUrl: w.scep_url ?? "",
+    };
+  },
+  encode: (wire, a) => {
+    const c = a.scepChallenge;
+    return {
+      ...wire,
+      scep_challenge:
+        c.fixed !== undefined
+          ? { fixed: c.fixed }
+          : c.dynamic
+            ? { dynamic: { otp_server_url: c.dynamic.otpServerUrl, username: c.dynamic.username, password: c.dynamic.password } }
+            : { none: {} },
+      algorithm: { rsa: { rsa_nbits: a.algorithm.rsa.rsaNbits } },
+      certificate_attributes: sanToWire(a.certificateAttributes),
+    };
+  },
+});
 
 /** Checked inputs → request body. */
-export const toWire = (a: ScepProfileState): WireBody => {
-  const c = a.scepChallenge;
-  return dropUndefined({
-    folder: a.folder,
-    snippet: a.snippet,
-    device: a.device,
-    name: a.name,
-    scep_challenge: c.fixed !== undefined
-      ? { fixed: c.fixed }
-      : c.dynamic
-        ? { dynamic: { otp_server_url: c.dynamic.otpServerUrl, username: c.dynamic.username, password: c.dynamic.password } }
-        : { none: {} },
-    ca_identity_name: a.caIdentityName,
-    subject: a.subject,
-    algorithm: { rsa: { rsa_nbits: a.algorithm.rsa.rsaNbits } },
-    digest: a.digest,
-    fingerprint: a.fingerprint,
-    certificate_attributes: a.certificateAttributes
-      ? dropUndefined({
-          rfc822name: a.certificateAttributes.rfc822name,
-          dnsname: a.certificateAttributes.dnsname,
-          uniform_resource_identifier: a.certificateAttributes.uniformResourceIdentifier,
-        })
-      : undefined,
-    use_as_digital_signature: a.useAsDigitalSignature,
-    use_for_key_encipherment: a.useForKeyEncipherment,
-    scep_url: a.scepUrl,
-    scep_ca_cert: a.scepCaCert,
-    scep_client_cert: a.scepClientCert,
-  }) as WireBody;
-};
+export const toWire = (a: ScepProfileState): WireBody => z.encode(profileCodec, a as z.output<typeof liveSchema>) as WireBody;
 
 /**
  * Live object → inputs that reproduce it, except the secret leaves: the API answers those
- * encrypted, so they come back as `encrypted` and the caller decides what plaintext to keep.
+ * encrypted, so they come back as `encrypted` (by path) and the caller decides what plaintext to keep.
  */
 export function fromWire(w: WireProfile): {
   inputs: Omit<ScepProfileState, "connection">;
   encrypted: Record<string, string>;
 } {
   const encrypted: Record<string, string> = {};
-  const ch = w.scep_challenge ?? {};
-  let scepChallenge: ScepProfileState["scepChallenge"];
-  if (ch.fixed !== undefined) {
-    encrypted["scepChallenge.fixed"] = ch.fixed;
-    scepChallenge = {};
-  } else if (ch.dynamic) {
-    if (ch.dynamic.password !== undefined) encrypted["scepChallenge.dynamic.password"] = ch.dynamic.password;
-    scepChallenge = {
-      dynamic: { otpServerUrl: ch.dynamic.otp_server_url ?? "", username: ch.dynamic.username ?? "", password: "" },
-    };
-  } else {
-    scepChallenge = { none: {} };
-  }
-  const ca = w.certificate_attributes;
-  const inputs = dropUndefined({
-    folder: w.folder,
-    snippet: w.snippet,
-    device: w.device,
-    name: w.name,
-    scepChallenge,
-    caIdentityName: w.ca_identity_name ?? "",
-    subject: w.subject ?? "CN=$USERNAME",
-    algorithm: { rsa: { rsaNbits: String(w.algorithm?.rsa?.rsa_nbits ?? "") } },
-    digest: w.digest ?? "",
-    fingerprint: w.fingerprint,
-    certificateAttributes: ca
-      ? dropUndefined({ rfc822name: ca.rfc822name, dnsname: ca.dnsname, uniformResourceIdentifier: ca.uniform_resource_identifier })
-      : undefined,
-    useAsDigitalSignature: w.use_as_digital_signature,
-    useForKeyEncipherment: w.use_for_key_encipherment,
-    scepUrl: w.scep_url ?? "",
-    scepCaCert: w.scep_ca_cert,
-    scepClientCert: w.scep_client_cert,
-  }) as Omit<ScepProfileState, "connection">;
-  return { inputs, encrypted };
+  const ch = w.scep_challenge;
+  if (ch?.fixed !== undefined) encrypted["scepChallenge.fixed"] = ch.fixed;
+  else if (ch?.dynamic?.password !== undefined) encrypted["scepChallenge.dynamic.password"] = ch.dynamic.password;
+  return { inputs: z.decode(profileCodec, w) as Omit<ScepProfileState, "connection">, encrypted };
 }
 
 export function containerOf(a: { folder?: string; snippet?: string; device?: string }): { kind: ContainerKind; name: string } {
   for (const k of CONTAINERS) if (a[k] !== undefined) return { kind: k, name: a[k] as string };
   throw new Error("a SCEP profile needs exactly one of folder, snippet or device");
-}
-
-function dropUndefined<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }

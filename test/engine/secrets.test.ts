@@ -89,7 +89,7 @@ const CASES: Record<string, Case> = {
       scepCaCert: "Forward-Trust-CA",
     }),
     outputKeys: ["folder", "name", "scepChallenge", "caIdentityName", "subject", "algorithm", "digest", "fingerprint",
-      "certificateAttributes", "useAsDigitalSignature", "scepUrl", "scepCaCert", "encryptedValues", "secretsUnverified"],
+      "certificateAttributes", "useAsDigitalSignature", "scepUrl", "scepCaCert", "encryptedValues", "unverified"],
   },
   "czertainly.ScepProfile": {
     resource: "czertainly.ScepProfile",

@@ -163,12 +163,28 @@ describe("scm.ScepProfile against the SCM API", () => {
     for (const importId of [id, `Mobile Users:::${id}`]) {
       const read = await hooks.read(importId, { connection });
       expect(read.id).toBe(id);
-      expect(read.props?.secretsUnverified).toEqual(["scepChallenge.fixed"]);
+      expect(read.props?.unverified).toEqual(["scepChallenge.fixed"]);
       expect((await hooks.diff(id, read.props!, inputs)).changes).toBe(false);
     }
     expect(parseImportId(`:snip::${id}`)).toEqual({ id, container: { kind: "snippet", name: "snip" } });
     expect(parseImportId(`::fw1:${id}`)).toEqual({ id, container: { kind: "device", name: "fw1" } });
     await expect(hooks.read(`Other Folder:::${id}`, { connection })).rejects.toThrow(/not in folder 'Other Folder'/);
+  });
+
+  it("reads a state written with the older name `secretsUnverified` as before: the leaf stays unverified, under the one name `unverified`", async () => {
+    const inputs = await checked();
+    const { id } = await hooks.create(inputs);
+    const imported = await hooks.read(id, { connection });
+    // The same state as an earlier version wrote it after an import.
+    const { unverified, ...rest } = imported.props as Record<string, unknown>;
+    const legacy = { ...rest, secretsUnverified: unverified };
+    expect(legacy.secretsUnverified).toEqual(["scepChallenge.fixed"]);
+    const read = await hooks.read(id, legacy);
+    expect(read.props?.unverified).toEqual(["scepChallenge.fixed"]);
+    expect(read.props).not.toHaveProperty("secretsUnverified");
+    expect((await hooks.diff(id, legacy, inputs)).changes).toBe(false);
+    // Without the list, the unknown plaintext would count as drift.
+    expect((await hooks.diff(id, rest, inputs)).changes).toBe(true);
   });
 
   it("sends the service account id and secret in HTTP Basic exactly as Palo Alto's clients do, '@' unencoded", async () => {
@@ -252,7 +268,7 @@ describe("scm.ScepProfile adopts an existing profile through the `adopt` input",
     // The state a create leaves: the declared inputs, the ciphertext, nothing unverified, no `adopt`.
     const { adopt: _a, ...declared } = inputs;
     expect(result.outs).toMatchObject(declared);
-    expect(result.outs.secretsUnverified).toEqual([]);
+    expect(result.outs.unverified).toEqual([]);
     expect(result.outs).not.toHaveProperty("adopt");
     expect(result.outs.encryptedValues["scepChallenge.fixed"]).toMatch(/^-AQ==/);
     expect((await hooks.diff(result.id, result.outs, inputs)).changes).toBe(false);
@@ -282,7 +298,7 @@ describe("scm.ScepProfile adopts an existing profile through the `adopt` input",
       // The declared challenge was written (the API keeps it encrypted), not the one typed by hand.
       const stored = (scm.state.profiles.get(before.id)?.scep_challenge as { fixed: string }).fixed;
       expect(scm.state.plaintextOf.get(stored)).toBe("fixed-challenge-1");
-      expect(result.outs.secretsUnverified).toEqual([]);
+      expect(result.outs.unverified).toEqual([]);
     }
   });
 

@@ -1,6 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
+import { ERROR_CODES } from "../../src/core/errors";
+import { undescribed } from "../../src/core/fields";
+import { toScmError } from "../../src/scm/errors";
 import { hooks } from "../../src/scm/provider";
+import {
+  argsSchema,
+  CONTAINERS,
+  fromWire,
+  INPUT_KEYS,
+  LOCAL_KEYS,
+  OUTPUT_KEYS,
+  outputsSchema,
+  REPLACE_ON,
+  SECRET_OUTPUTS,
+  SECRET_PATHS,
+  toWire,
+  WRITE_ONLY_PATHS,
+} from "../../src/scm/schema";
 
 const valid = () => ({
   folder: "Mobile Users",
@@ -104,5 +121,156 @@ describe("scm.ScepProfile check", () => {
 
   it("reports a bad connection setting by its path", async () => {
     expect(await failures({ ...valid(), connection: { apiUrl: "not a url" } })).toEqual([expect.stringMatching(/^connection\.apiUrl \| .*http\(s\) URL/)]);
+  });
+});
+
+describe("scm.ScepProfile field facts: each list derived from the schema is the one written by hand before", () => {
+  // The literals are copied from the code before the facts moved into the schema (issue 18).
+  it("secret paths, secret outputs, replace keys, input keys and output keys", () => {
+    expect(SECRET_PATHS).toEqual(["scepChallenge.fixed", "scepChallenge.dynamic.password", "connection.clientSecret", "connection.clientKey"]);
+    expect(SECRET_OUTPUTS).toEqual(["scepChallenge", "connection", "encryptedValues"]);
+    // provider.ts `replaceOn: CONTAINERS`.
+    expect(REPLACE_ON).toEqual([...CONTAINERS]);
+    expect(REPLACE_ON).toEqual(["folder", "snippet", "device"]);
+    expect(INPUT_KEYS).toEqual([
+      "folder", "snippet", "device", "name", "scepChallenge", "caIdentityName", "subject", "algorithm", "digest",
+      "fingerprint", "certificateAttributes", "useAsDigitalSignature", "useForKeyEncipherment", "scepUrl",
+      "scepCaCert", "scepClientCert", "connection",
+    ]);
+    // resource.ts OUTPUT_KEYS, with `secretsUnverified` under its one name `unverified` (core/writeonly.ts).
+    expect(OUTPUT_KEYS).toEqual([
+      "folder", "snippet", "device", "name", "scepChallenge", "caIdentityName", "subject", "algorithm", "digest",
+      "fingerprint", "certificateAttributes", "useAsDigitalSignature", "useForKeyEncipherment", "scepUrl",
+      "scepCaCert", "scepClientCert", "connection", "encryptedValues", "unverified",
+    ]);
+  });
+
+  it("write-only paths are the secret leaves fromWire answered as `encrypted`; local inputs are the connection (and adopt, which diff never compares)", () => {
+    expect(WRITE_ONLY_PATHS).toEqual(["scepChallenge.fixed", "scepChallenge.dynamic.password"]);
+    // update's shortcut was `k === "connection"` over INPUT_KEYS, which holds no `adopt`.
+    expect(LOCAL_KEYS).toEqual(["connection", "adopt"]);
+    expect(INPUT_KEYS.filter((k) => (LOCAL_KEYS as string[]).includes(k))).toEqual(["connection"]);
+  });
+
+  it("every input and every output has a description", () => {
+    expect(undescribed(argsSchema)).toEqual([]);
+    expect(undescribed(outputsSchema)).toEqual([]);
+  });
+});
+
+describe("scm.ScepProfile wire mapping", () => {
+  const full = async () =>
+    (await hooks.check({}, {
+      ...valid(),
+      scepChallenge: { dynamic: { otpServerUrl: "https://otp.example.com", username: "otp-svc", password: "otp-pass" } },
+      fingerprint: "ab:cd",
+      certificateAttributes: { uniformResourceIdentifier: "urn:device" },
+      useAsDigitalSignature: true,
+      useForKeyEncipherment: false,
+      scepCaCert: "Root CA",
+      scepClientCert: "Forward-Trust-CA",
+      connection: { clientId: "id", clientSecret: "secret", tsgId: "1" },
+      adopt: true,
+    })).inputs as any;
+
+  it("sends every field in snake_case, the key size as text, and neither the connection nor adopt", async () => {
+    expect(toWire(await full())).toStrictEqual({
+      folder: "Mobile Users",
+      name: "gp-scep",
+      scep_challenge: { dynamic: { otp_server_url: "https://otp.example.com", username: "otp-svc", password: "otp-pass" } },
+      ca_identity_name: "Corp Issuing CA",
+      subject: "CN=$USERNAME",
+      algorithm: { rsa: { rsa_nbits: "2048" } },
+      digest: "sha256",
+      fingerprint: "ab:cd",
+      certificate_attributes: { uniform_resource_identifier: "urn:device" },
+      use_as_digital_signature: true,
+      use_for_key_encipherment: false,
+      scep_url: "https://scep.example.com/certsrv/mscep/mscep.dll",
+      scep_ca_cert: "Root CA",
+      scep_client_cert: "Forward-Trust-CA",
+    });
+    const fixed = toWire((await hooks.check({}, valid())).inputs as any);
+    expect(fixed.scep_challenge).toStrictEqual({ fixed: "otp-secret" });
+    expect(Object.keys(fixed)).not.toContain("certificate_attributes");
+    expect(toWire((await hooks.check({}, { ...valid(), scepChallenge: { none: {} } })).inputs as any).scep_challenge).toStrictEqual({ none: {} });
+  });
+
+  it("reads the live profile back as inputs, each secret leaf only as the API's ciphertext", async () => {
+    const { connection: _c, adopt: _a, ...declared } = await full();
+    const live = { id: "123e4567-e89b-12d3-a456-426655440000", extra: "ignored", ...toWire(declared) };
+    live.scep_challenge = { dynamic: { ...live.scep_challenge!.dynamic, password: "-AQ==cipher" } };
+    const { inputs, encrypted } = fromWire(live);
+    expect(encrypted).toStrictEqual({ "scepChallenge.dynamic.password": "-AQ==cipher" });
+    expect(inputs).toStrictEqual({ ...declared, scepChallenge: { dynamic: { ...declared.scepChallenge.dynamic, password: "" } } });
+    const bare = fromWire({ id: "x", name: "n", folder: "f", scep_challenge: { fixed: "-AQ==c" } });
+    expect(bare.encrypted).toStrictEqual({ "scepChallenge.fixed": "-AQ==c" });
+    // The API's defaults of what it left out, as before.
+    expect(bare.inputs).toStrictEqual({
+      folder: "f", name: "n", scepChallenge: {}, caIdentityName: "", subject: "CN=$USERNAME",
+      algorithm: { rsa: { rsaNbits: "" } }, digest: "", scepUrl: "",
+    });
+  });
+});
+
+describe("scm.ScepProfile state written before `unverified` had its one name", () => {
+  it("diffs a state that lists `secretsUnverified` as it did: the unverified leaf is taken as declared", async () => {
+    const news = (await hooks.check({}, valid())).inputs as Record<string, unknown>;
+    // What an import left before: the challenge's plaintext unknown.
+    const old = { ...news, scepChallenge: {}, encryptedValues: { "scepChallenge.fixed": "-AQ==c" }, secretsUnverified: ["scepChallenge.fixed"] };
+    expect((await hooks.diff("id", old, news)).changes).toBe(false);
+    const { secretsUnverified: _s, ...withoutList } = old;
+    expect((await hooks.diff("id", withoutList, news)).changes).toBe(true);
+  });
+
+  it("an update that writes nothing keeps the old list under the one name", async () => {
+    const news = (await hooks.check({}, { ...valid(), connection: { clientId: "other" } })).inputs as Record<string, unknown>;
+    const { connection: _c, ...same } = news;
+    const old = { ...same, encryptedValues: { "scepChallenge.fixed": "-AQ==c" }, secretsUnverified: ["scepChallenge.fixed"] };
+    const { outs } = await hooks.update("id", old, news);
+    expect(outs.unverified).toEqual(["scepChallenge.fixed"]);
+    expect(outs).not.toHaveProperty("secretsUnverified");
+    expect(outs.encryptedValues).toEqual({ "scepChallenge.fixed": "-AQ==c" });
+  });
+});
+
+describe("scm errors carry a stable code", () => {
+  const answer = (status: number, code: string, message: string) =>
+    toScmError({ vendor: "Strata Cloud Manager", status, method: "DELETE", url: "https://api.example/config/identity/v1/scep-profiles/x", body: { _errors: [{ code, message }], _request_id: "r" }, text: "" });
+
+  it("maps the vendor codes that mean one of ours, under the status the seed lists them with", () => {
+    expect(answer(409, "E009", "Reference Not Zero").code).toBe(ERROR_CODES.inUse);
+    expect(answer(409, "E006", "Name Not Unique").code).toBe(ERROR_CODES.conflict);
+    expect(answer(404, "E005", "Object Not Present").code).toBe(ERROR_CODES.notFound);
+    expect(answer(401, "E016", "Invalid Credential").code).toBe(ERROR_CODES.unauthorized);
+    expect(answer(403, "E007", "Unauthorized").code).toBe(ERROR_CODES.forbidden);
+    // E016 under 409 is the seed's "object not unique": a conflict, not a credential problem.
+    expect(answer(409, "E016", "Object Not Unique").code).toBe(ERROR_CODES.conflict);
+    expect(answer(400, "E003", "Invalid Object").code).toBe(ERROR_CODES.invalid);
+  });
+
+  it("adds the credential hint to a refused login and the role hint to a refusal", () => {
+    expect(answer(401, "E016", "Invalid Credential").message).toContain("what to do: check the service account's client id");
+    expect(answer(403, "E007", "Unauthorized").message).toContain("what to do: the service account lacks a role");
+    expect(answer(409, "E009", "Reference Not Zero").hint).toBeUndefined();
+  });
+});
+
+describe("scm.ScepProfile reference data", () => {
+  it("points at the example program, the schemas and the client's settings, and gives each error a stable code and advice", async () => {
+    const { reference } = await import("../../src/scm/reference");
+    const { SETTINGS } = await import("../../src/scm/client");
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(new URL(`../../${reference.example}`, import.meta.url))).toBe(true);
+    expect(reference.args).toBe(argsSchema);
+    expect(reference.outputs).toBe(outputsSchema);
+    expect(reference.settings).toBe(SETTINGS);
+    const codes = reference.errors.map((e) => e.code);
+    for (const c of [ERROR_CODES.conflict, ERROR_CODES.inUse, ERROR_CODES.unauthorized, ERROR_CODES.notFound, ERROR_CODES.invalid]) expect(codes).toContain(c);
+    for (const e of reference.errors) {
+      expect(Object.values(ERROR_CODES)).toContain(e.code);
+      expect(e.when.length).toBeGreaterThan(20);
+      expect(e.fix.length).toBeGreaterThan(10);
+    }
   });
 });
