@@ -128,18 +128,25 @@ const challengeSchema = z
 
 const RSA_BITS = ["1024", "2048", "3072"] as const;
 
-const digestSchema = z.string().transform((d, ctx) => {
-  const v = d.toLowerCase();
-  if (v === "sha348") {
-    ctx.addIssue({ code: "custom", message: "'sha348' is a typo on the vendor's page; use 'sha384'" });
-    return z.NEVER;
-  }
-  if (!["sha1", "sha256", "sha384", "sha512"].includes(v)) {
-    ctx.addIssue({ code: "custom", message: `must be one of sha1, sha256, sha384, sha512 (got '${d}')` });
-    return z.NEVER;
-  }
-  return v as "sha1" | "sha256" | "sha384" | "sha512";
-});
+export const DIGESTS = ["sha1", "sha256", "sha384", "sha512"] as const;
+
+// Any spelling is taken (`SHA256`) and stored lower case; the enum at the end is what the
+// published types and docs show (so `digest: "md5"` does not type-check).
+const digestSchema = z
+  .string()
+  .transform((d, ctx) => {
+    const v = d.toLowerCase();
+    if (v === "sha348") {
+      ctx.addIssue({ code: "custom", message: "'sha348' is a typo on the vendor's page; use 'sha384'" });
+      return z.NEVER;
+    }
+    if (!(DIGESTS as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: `must be one of sha1, sha256, sha384, sha512 (got '${d}')` });
+      return z.NEVER;
+    }
+    return v;
+  })
+  .pipe(z.enum(DIGESTS));
 
 const certificateAttributesSchema = z
   .strictObject({
@@ -192,16 +199,12 @@ export const argsSchema = z
         rsa: field(
           z.strictObject({
             rsaNbits: field(
+              // The key sizes as numbers or their text, each a literal, so `rsaNbits: 4096` does not type-check.
               z
-                .union([z.number(), z.string()], { error: "must be 1024, 2048 or 3072 (a number or its text)" })
-                .transform((n, ctx) => {
-                  const s = String(n);
-                  if (!(RSA_BITS as readonly string[]).includes(s)) {
-                    ctx.addIssue({ code: "custom", message: `must be 1024, 2048 or 3072 (got ${JSON.stringify(n)})` });
-                    return z.NEVER;
-                  }
-                  return s as (typeof RSA_BITS)[number];
-                }),
+                .union([z.literal([1024, 2048, 3072]), z.literal(RSA_BITS)], {
+                  error: (i) => `must be 1024, 2048 or 3072, a number or its text (got ${JSON.stringify(i.input)})`,
+                })
+                .transform((n) => String(n) as (typeof RSA_BITS)[number]),
               { description: "The RSA key length in bits: 1024, 2048 or 3072 (a number or its text; the API takes the text)." },
             ),
           }),
