@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { mulberry32 } from "../../src/core/emulator";
-import { pulumiSdk, requireDist, tmpDir, trustplane } from "../helpers";
+import { emulators, pulumiSdk, requireDist, tmpDir, trustplane } from "../helpers";
 
 export type Secret = (s: string) => unknown;
 
@@ -68,7 +68,7 @@ export const VENDORS: Vendor[] = [
   {
     name: "scm",
     type: "scm:ScepProfile",
-    start: (c, o) => trustplane().scm.startScmEmulator({ clientSecret: c.get("scm", "clientSecret"), ...o }),
+    start: (c, o) => emulators().startScmEmulator({ clientSecret: c.get("scm", "clientSecret"), ...o }),
     config: (e) => ({
       "trustplane:scmClientId": { value: e.clientId },
       "trustplane:scmClientSecret": { value: e.clientSecret, secret: true },
@@ -98,7 +98,7 @@ export const VENDORS: Vendor[] = [
     name: "czertainly",
     type: "czertainly:ScepProfile",
     start: async (c, o) => {
-      const e = await trustplane().czertainly.startCzertainlyEmulator(o);
+      const e = await emulators().startCzertainlyEmulator(o);
       c.add("czertainly/token", e.token); // a JWT the emulator signed: unique, so it is a canary too
       return e;
     },
@@ -110,7 +110,7 @@ export const VENDORS: Vendor[] = [
     args: (_e, i, v, secret, c) => ({
       name: `rel-${i}`,
       description: `reliability v${v}`,
-      caCertificateUuid: trustplane().czertainly.SEED.rsaCaUuid,
+      caCertificateUuid: emulators().CZERTAINLY_SEED.rsaCaUuid,
       challengePassword: secret(c.get("czertainly", "challenge", i)),
       enableIntune: true,
       intuneTenant: "contoso.onmicrosoft.com",
@@ -124,7 +124,7 @@ export const VENDORS: Vendor[] = [
   {
     name: "vcf",
     type: "vcf:IdentityProvider",
-    start: (c, o) => trustplane().vcf.startVcfEmulator({ password: c.get("vcf", "apiPassword"), ...o }),
+    start: (c, o) => emulators().startVcfEmulator({ password: c.get("vcf", "apiPassword"), ...o }),
     config: (e) => ({
       "trustplane:vcfHost": { value: e.host },
       "trustplane:vcfUsername": { value: e.username },
@@ -160,7 +160,7 @@ export const VENDORS: Vendor[] = [
   {
     name: "cxif",
     type: "cxif:ScimConfiguration",
-    start: (c, o) => trustplane().cxif.startCxifEmulator({ clientSecret: c.get("cxif", "clientSecret"), ...o }),
+    start: (c, o) => emulators().startCxifEmulator({ clientSecret: c.get("cxif", "clientSecret"), ...o }),
     config: (e) => ({
       "trustplane:cxifHost": { value: e.url },
       "trustplane:cxifTokenUrl": { value: e.tokenUrl },
@@ -184,7 +184,7 @@ export const VENDORS: Vendor[] = [
     name: "nevisidm",
     type: "nevisidm:ProfileProperties",
     start: (_c, o) =>
-      trustplane().nevisidm.startNevisidmEmulator({
+      emulators().startNevisidmEmulator({
         clients: {
           rel: {
             properties: [{ name: "cost_center", stringMaxLen: 32 }, { name: "badge_number", stringMaxLen: 16 }],
