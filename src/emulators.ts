@@ -27,3 +27,15 @@ export {
   type ProfileSeed,
   type ClientSeed,
 } from "./nevisidm/emulator";
+
+/**
+ * One testkit per vendor: its emulator, the resource's `connection` input and the stack config
+ * that name it, as this package's tests, benchmark and demo use them:
+ *   const e = await scmTestkit.start();  ...config: scmTestkit.stackConfig(e)...;  await e.stop();
+ */
+export type { StackConfig, Testkit } from "./core/testkit";
+export { scmTestkit } from "./scm/testkit";
+export { czertainlyTestkit } from "./czertainly/testkit";
+export { vcfTestkit } from "./vcf/testkit";
+export { cxifTestkit } from "./cxif/testkit";
+export { nevisidmTestkit } from "./nevisidm/testkit";
