@@ -15,6 +15,11 @@ export function trustplane(): any {
   return requireDist("trustplane");
 }
 
+/** The emulators as a user's tests load them: `require("trustplane/emulators")`, never through the main entry. */
+export function emulators(): typeof import("../src/emulators") {
+  return requireDist("trustplane/emulators");
+}
+
 export function pulumiSdk(): any {
   return requireDist("@pulumi/pulumi");
 }

@@ -33,6 +33,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Agent, request } from "undici";
 import type { Emulator } from "../src/core/emulator";
+import type { StackConfig } from "../src/core/testkit";
 import { stackChart } from "./chart";
 import { ProviderHost, type PreparedCall, type Props } from "./host";
 import { REGISTRATION_TARGET, registrationBench, type RegistrationResult } from "./registration";
@@ -61,7 +62,8 @@ export interface BenchTarget {
 
 export interface BenchEnv {
   emu: Emulator;
-  config: Record<string, string>;
+  /** The stack config naming the emulator, from its testkit (secret settings marked). */
+  config: StackConfig;
   /** Program-side inputs for the i-th object (no __provider). */
   inputs(i: number): Props;
   /** The same object with one field changed. */
@@ -294,7 +296,7 @@ export function ceilingProvider(length: number): string {
  */
 async function inProcessHooks(target: BenchTarget, env: BenchEnv) {
   const provider: typeof import("../provider/index") = require("../provider/index");
-  await provider.configure({ config: { get: (k: string) => env.config[k] } } as never);
+  await provider.configure({ config: { get: (k: string) => env.config[k]?.value } } as never);
   return provider.hooks(target.type);
 }
 
@@ -317,7 +319,7 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const withProvider = (p: Props) => ({ ...p, __provider: provider });
     // Cold start: spawn → listening (host.startupMs), then Configure, the first Check and Create.
     const t0 = process.hrtime.bigint();
-    await host.configure(env.config);
+    await host.configure(configValues(env.config));
     const k0 = fresh();
     const first = await host.check(urn(k0), {}, withProvider(env.inputs(k0)));
     if (first.failures.length) throw new Error(`${target.name}: check failed: ${JSON.stringify(first.failures)}`);
@@ -482,6 +484,11 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
   }
 }
 
+/** Stack config as the engine hands it to Configure: the values alone. */
+export function configValues(config: StackConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, v.value]));
+}
+
 function round(n: number, decimals = 2): number {
   const f = 10 ** decimals;
   return Math.round(n * f) / f;
@@ -518,8 +525,8 @@ export const TARGETS: BenchTarget[] = [
     name: "scm.ScepProfile",
     type: "scm:ScepProfile",
     async start(latencyMs) {
-      const { startScmEmulator } = await import("../src/scm/emulator");
-      const e = await startScmEmulator({ latencyMs });
+      const { scmTestkit } = await import("../src/scm/testkit");
+      const e = await scmTestkit.start({ latencyMs });
       const token = await clientCredentials(e.tokenUrl, e.clientId, e.clientSecret, `tsg_id:${e.tsgId}`, "as-is");
       const wire = (i: number, digest = "sha256") => ({
         folder: "Bench", name: `bench-${i}`, scep_challenge: { none: {} }, ca_identity_name: "CA", subject: "CN=$USERNAME",
@@ -528,13 +535,7 @@ export const TARGETS: BenchTarget[] = [
       const base = `${e.apiUrl}/scep-profiles`;
       return {
         emu: e.emu,
-        config: {
-          "trustplane:scmClientId": e.clientId,
-          "trustplane:scmClientSecret": e.clientSecret,
-          "trustplane:scmTsgId": e.tsgId,
-          "trustplane:scmTokenUrl": e.tokenUrl,
-          "trustplane:scmApiUrl": e.apiUrl,
-        },
+        config: scmTestkit.stackConfig(e),
         inputs: (i) => ({
           folder: "Bench", name: `bench-${i}`, scepChallenge: { none: {} }, caIdentityName: "CA",
           algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://scep.example.com/scep",
@@ -561,8 +562,9 @@ export const TARGETS: BenchTarget[] = [
     name: "czertainly.ScepProfile",
     type: "czertainly:ScepProfile",
     async start(latencyMs) {
-      const { startCzertainlyEmulator, SEED } = await import("../src/czertainly/emulator");
-      const c = await startCzertainlyEmulator({ latencyMs });
+      const { SEED } = await import("../src/czertainly/emulator");
+      const { czertainlyTestkit } = await import("../src/czertainly/testkit");
+      const c = await czertainlyTestkit.start({ latencyMs });
       const P = `${c.url}/v1/scepProfiles`;
       const common = {
         issueCertificateAttributes: [], caCertificateUuid: SEED.rsaCaUuid, customAttributes: [],
@@ -570,7 +572,7 @@ export const TARGETS: BenchTarget[] = [
       };
       return {
         emu: c.emu,
-        config: { "trustplane:czertainlyUrl": c.url, "trustplane:czertainlyToken": c.token },
+        config: czertainlyTestkit.stackConfig(c),
         inputs: (i) => ({ name: `bench-${i}`, description: "bench", caCertificateUuid: SEED.rsaCaUuid }),
         changed: (p) => ({ ...p, description: "bench, changed" }),
         tokenPath: /^$/,
@@ -605,9 +607,9 @@ export const TARGETS: BenchTarget[] = [
     name: "vcf.IdentityProvider",
     type: "vcf:IdentityProvider",
     async start(latencyMs) {
-      const { startVcfEmulator } = await import("../src/vcf/emulator");
+      const { vcfTestkit } = await import("../src/vcf/testkit");
       const type = "Generic OIDC";
-      const v = await startVcfEmulator({ latencyMs, extraTypes: { [type]: { ldap: false, oidc: true } } });
+      const v = await vcfTestkit.start({ latencyMs, extraTypes: { [type]: { ldap: false, oidc: true } } });
       const login = await request(`${v.url}/v1/tokens`, {
         method: "POST",
         dispatcher: bareAgent,
@@ -620,7 +622,7 @@ export const TARGETS: BenchTarget[] = [
       const P = `${v.url}/v1/identity-providers`;
       return {
         emu: v.emu,
-        config: { "trustplane:vcfHost": v.host, "trustplane:vcfUsername": v.username, "trustplane:vcfPassword": v.password },
+        config: vcfTestkit.stackConfig(v),
         inputs: (i) => ({ name: `bench-${i}`, type, oidc: oidc("bench") }),
         changed: (p) => ({ ...p, oidc: oidc("bench-changed") }),
         tokenPath: /^\/v1\/tokens/,
@@ -647,8 +649,8 @@ export const TARGETS: BenchTarget[] = [
     name: "cxif.ScimConfiguration",
     type: "cxif:ScimConfiguration",
     async start(latencyMs) {
-      const { startCxifEmulator } = await import("../src/cxif/emulator");
-      const x = await startCxifEmulator({ latencyMs });
+      const { cxifTestkit } = await import("../src/cxif/testkit");
+      const x = await cxifTestkit.start({ latencyMs });
       const token = await clientCredentials(x.tokenUrl, x.clientId, x.clientSecret, x.scope);
       const P = `${x.url}/admin/scimConfigurations`;
       const wire = (i: number, group: string) => ({
@@ -657,12 +659,7 @@ export const TARGETS: BenchTarget[] = [
       });
       return {
         emu: x.emu,
-        config: {
-          "trustplane:cxifHost": x.url,
-          "trustplane:cxifTokenUrl": x.tokenUrl,
-          "trustplane:cxifClientId": x.clientId,
-          "trustplane:cxifClientSecret": x.clientSecret,
-        },
+        config: cxifTestkit.stackConfig(x),
         inputs: (i) => ({ targetConnectionDescriptorName: `bench-${i}`, profiles: { Subscriber: { groupAssignment: ["bench"] } } }),
         changed: (p) => ({ ...p, profiles: { Subscriber: { groupAssignment: ["bench-changed"] } } }),
         tokenPath: /^\/oauth2\//,
@@ -689,16 +686,16 @@ export const TARGETS: BenchTarget[] = [
     name: "nevisidm.ProfileProperties",
     type: "nevisidm:ProfileProperties",
     async start(latencyMs, objects) {
-      const { startNevisidmEmulator } = await import("../src/nevisidm/emulator");
+      const { nevisidmTestkit } = await import("../src/nevisidm/testkit");
       const profiles = Array.from({ length: objects }, (_, i) => ({ extId: profileOf(i) }));
-      const n = await startNevisidmEmulator({
+      const n = await nevisidmTestkit.start({
         latencyMs,
         clients: { bench: { properties: [{ name: "cost_center", stringMaxLen: 32 }, { name: "department", allowedValues: ["Sales", "Finance"] }], profiles } },
       });
       const P = (profile: string) => `${n.url}/nevisidm/api/core/v1/bench/profiles/${enc(profile)}/properties`;
       return {
         emu: n.emu,
-        config: { "trustplane:nevisidmUrl": n.url, "trustplane:nevisidmToken": n.token },
+        config: nevisidmTestkit.stackConfig(n),
         inputs: (i) => ({ clientExtId: "bench", profileExtId: profileOf(i), properties: { cost_center: `CC-${i}`, department: "Sales" } }),
         changed: (p) => ({ ...p, properties: { ...(p.properties as Props), department: "Finance" } }),
         tokenPath: /^$/,

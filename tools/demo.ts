@@ -42,14 +42,14 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
   scm: {
     uses: (cfg) => "trustplane:scmClientId" in cfg,
     async start(cfg) {
-      const { startScmEmulator } = await import("../src/scm/emulator");
-      const e = await startScmEmulator({
+      const { scmTestkit } = await import("../src/scm/testkit");
+      const e = await scmTestkit.start({
         clientId: need(cfg, "trustplane:scmClientId"),
         clientSecret: need(cfg, "trustplane:scmClientSecret"),
         tsgId: need(cfg, "trustplane:scmTsgId"),
       });
       return {
-        overrides: { "trustplane:scmTokenUrl": { value: e.tokenUrl }, "trustplane:scmApiUrl": { value: e.apiUrl } },
+        overrides: scmTestkit.endpointConfig(e),
         stop: () => e.stop(),
         drift() {
           const p = [...e.state.profiles.values()][0];
@@ -63,12 +63,12 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
   czertainly: {
     uses: (cfg) => "trustplane:czertainlyUrl" in cfg,
     async start() {
-      const { startCzertainlyEmulator } = await import("../src/czertainly/emulator");
-      const e = await startCzertainlyEmulator();
+      const { czertainlyTestkit } = await import("../src/czertainly/testkit");
+      const e = await czertainlyTestkit.start();
       return {
         // Core accepts JWTs from its configured issuer only; the emulator is its own issuer, so
         // the demo hands the provider a token the emulator signed instead of the stack's.
-        overrides: { "trustplane:czertainlyUrl": { value: e.url }, "trustplane:czertainlyToken": { value: e.token, secret: true } },
+        overrides: czertainlyTestkit.stackConfig(e),
         stop: () => e.stop(),
         drift() {
           const p = [...e.state.profiles.values()][0];
@@ -82,10 +82,10 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
   vcf: {
     uses: (cfg) => "trustplane:vcfHost" in cfg,
     async start(cfg) {
-      const { startVcfEmulator } = await import("../src/vcf/emulator");
-      const e = await startVcfEmulator({ username: need(cfg, "trustplane:vcfUsername"), password: need(cfg, "trustplane:vcfPassword") });
+      const { vcfTestkit } = await import("../src/vcf/testkit");
+      const e = await vcfTestkit.start({ username: need(cfg, "trustplane:vcfUsername"), password: need(cfg, "trustplane:vcfPassword") });
       return {
-        overrides: { "trustplane:vcfHost": { value: e.url } },
+        overrides: vcfTestkit.endpointConfig(e),
         stop: () => e.stop(),
         drift() {
           const p = [...e.state.idps.values()].find((i) => i.type !== "Embedded");
@@ -99,10 +99,10 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
   cxif: {
     uses: (cfg) => "trustplane:cxifHost" in cfg,
     async start(cfg) {
-      const { startCxifEmulator } = await import("../src/cxif/emulator");
-      const e = await startCxifEmulator({ clientId: need(cfg, "trustplane:cxifClientId"), clientSecret: need(cfg, "trustplane:cxifClientSecret") });
+      const { cxifTestkit } = await import("../src/cxif/testkit");
+      const e = await cxifTestkit.start({ clientId: need(cfg, "trustplane:cxifClientId"), clientSecret: need(cfg, "trustplane:cxifClientSecret") });
       return {
-        overrides: { "trustplane:cxifHost": { value: e.url }, "trustplane:cxifTokenUrl": { value: e.tokenUrl } },
+        overrides: cxifTestkit.endpointConfig(e),
         stop: () => e.stop(),
         drift() {
           const c = [...e.state.configurations.values()][0];
@@ -117,10 +117,11 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
   nevisidm: {
     uses: (cfg) => "trustplane:nevisidmUrl" in cfg,
     async start(cfg) {
-      const { startNevisidmEmulator, DEFAULT_CLIENTS } = await import("../src/nevisidm/emulator");
+      const { DEFAULT_CLIENTS } = await import("../src/nevisidm/emulator");
+      const { nevisidmTestkit } = await import("../src/nevisidm/testkit");
       const acme = DEFAULT_CLIENTS.acme;
       // The seed client plus the properties and rollout accounts the examples record things on.
-      const e = await startNevisidmEmulator({
+      const e = await nevisidmTestkit.start({
         clients: {
           acme: {
             properties: [
@@ -140,7 +141,7 @@ export const EMULATORS: Record<string, { uses(cfg: Config): boolean; start(cfg: 
       // The stack's token stands for a technical user with the rights the stack needs.
       e.state.principals.set(need(cfg, "trustplane:nevisidmToken"), { name: "svc-pulumi" });
       return {
-        overrides: { "trustplane:nevisidmUrl": { value: e.url } },
+        overrides: nevisidmTestkit.endpointConfig(e),
         stop: () => e.stop(),
         drift() {
           for (const c of e.state.clients.values())

@@ -54,10 +54,6 @@ const CLASS: Record<string, [string, string]> = {
   "nevisidm:ProfileProperties": ["nevisidm", "ProfileProperties"],
 };
 
-function secretKey(k: string): boolean {
-  return /secret|password|token/i.test(k) && !/url/i.test(k);
-}
-
 /** Pids of this process's descendants whose command line runs the SDK's dynamic-provider host. */
 function providerHostPids(): number[] {
   const parent = new Map<number, number>();
@@ -173,7 +169,7 @@ async function startEmulators(size: number, latencyMs: number): Promise<Started>
   for (const t of TARGETS) {
     const env = await t.start(latencyMs, per);
     envs.push({ type: t.type, env });
-    for (const [k, v] of Object.entries(env.config)) config[k] = { value: v, ...(secretKey(k) ? { secret: true } : {}) };
+    Object.assign(config, env.config);
   }
   return { envs, config };
 }

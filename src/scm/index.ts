@@ -1,3 +1,2 @@
 export { ScepProfile, type ScepProfileArgs } from "./resource";
 export type { ScepProfileOutputs } from "./schema";
-export { startScmEmulator, type ScmEmulator } from "./emulator";

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startCxifEmulator } = trustplane().cxif;
+const { startCxifEmulator } = emulators();
 const URN = "urn:scim:schemas:extension:custom:1.0:User";
 
 let emu: any;

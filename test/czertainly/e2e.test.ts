@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runEngine } from "../recorder";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
+const { startCzertainlyEmulator, CZERTAINLY_SEED: SEED } = emulators();
 // Each run spawns the dynamic-provider host, as the engine does.
 vi.setConfig({ testTimeout: 60_000 });
 

@@ -4,12 +4,12 @@
  * program through tsc and the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, trustplane } from "../helpers";
+import { canary, emulators } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const { startCxifEmulator } = trustplane().cxif;
+const { startCxifEmulator } = emulators();
 const URN = "urn:scim:schemas:extension:custom:1.0:User";
 let emu: any;
 

@@ -4,12 +4,12 @@
  * password, a renewal threshold, disabled, `secret`-typed attribute content; then the written program through tsc and the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, requireDist, trustplane } from "../helpers";
+import { canary, emulators, requireDist } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
+const { startCzertainlyEmulator, CZERTAINLY_SEED: SEED } = emulators();
 const { defaultSeed } = requireDist("./dist/src/czertainly/emulator.js");
 /** A custom attribute whose content is `secret`-typed: Core answers it without the secret. */
 const SECRET_ATTR = { uuid: "2a3b4c5d-6e7f-4081-9203-b4c5d6e7f8ff", name: "enrollmentKey", contentType: "secret" };

@@ -4,12 +4,12 @@
  * not exist (skipped); then the written program through tsc and the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { trustplane } from "../helpers";
+import { emulators } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const { startNevisidmEmulator } = trustplane().nevisidm;
+const { startNevisidmEmulator } = emulators();
 let idm: any;
 
 beforeAll(async () => {

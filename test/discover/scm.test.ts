@@ -8,12 +8,12 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, tmpDir, trustplane } from "../helpers";
+import { canary, emulators, tmpDir } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const { startScmEmulator } = trustplane().scm;
+const { startScmEmulator } = emulators();
 let emu: any;
 
 beforeAll(async () => {

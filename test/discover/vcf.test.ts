@@ -4,12 +4,12 @@
  * identity provider, which is skipped; then the written program through tsc and the real engine.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canary, trustplane } from "../helpers";
+import { canary, emulators } from "../helpers";
 import { adoptThroughEngine, discoverCli, programDir, secretKeys, seed, stackWithConfig, typecheck } from "./harness";
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const { startVcfEmulator } = trustplane().vcf;
+const { startVcfEmulator } = emulators();
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 const OIDC_ONLY = "Generic OIDC";
 const DISCOVERY = "https://adfs.corp.example.com/adfs/.well-known/openid-configuration";

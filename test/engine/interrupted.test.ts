@@ -7,7 +7,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 import { cancelEngine, engine, recorder } from "../recorder";
 import { scmConfig } from "../stack-config";
 
@@ -16,7 +16,7 @@ let scm: any;
 const challenge = canary("interrupted-challenge");
 
 beforeAll(async () => {
-  scm = await trustplane().scm.startScmEmulator({ clientSecret: canary("interrupted-client-secret") });
+  scm = await emulators().startScmEmulator({ clientSecret: canary("interrupted-client-secret") });
   scm.emu.latencyMs = 150;
 });
 afterAll(() => scm.stop());

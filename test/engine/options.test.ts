@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder, runEngine } from "../recorder";
 import { czertainlyConfig, scmConfig } from "../stack-config";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startScmEmulator } = trustplane().scm;
-const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
+const { startScmEmulator } = emulators();
+const { startCzertainlyEmulator, CZERTAINLY_SEED: SEED } = emulators();
 
 let scm: any;
 let cz: any;

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder, runEngine } from "../recorder";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startNevisidmEmulator } = trustplane().nevisidm;
+const { startNevisidmEmulator } = emulators();
 
 let idm: any;
 let token: string;

@@ -5,13 +5,13 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { emulators, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 import { runEngine } from "../recorder";
 import { scmConfig } from "../stack-config";
 
 let e: any;
 beforeAll(async () => {
-  e = await trustplane().scm.startScmEmulator({});
+  e = await emulators().startScmEmulator({});
 });
 afterAll(() => e.stop());
 
@@ -103,7 +103,7 @@ describe("a CZERTAINLY rename whose new profile is created but cannot be enabled
   const fx = stackFixture();
   let cz: any;
   beforeAll(async () => {
-    cz = await trustplane().czertainly.startCzertainlyEmulator({});
+    cz = await emulators().startCzertainlyEmulator({});
   });
   afterAll(() => cz.stop());
 
@@ -113,7 +113,7 @@ describe("a CZERTAINLY rename whose new profile is created but cannot be enabled
       config: { "trustplane:czertainlyUrl": { value: cz.url }, "trustplane:czertainlyToken": { value: cz.token, secret: true } },
       program: () => {
         const { czertainly } = trustplane();
-        new czertainly.ScepProfile("p", { name, caCertificateUuid: czertainly.SEED.rsaCaUuid, ...extra });
+        new czertainly.ScepProfile("p", { name, caCertificateUuid: emulators().CZERTAINLY_SEED.rsaCaUuid, ...extra });
         return {};
       },
     });

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { mulberry32 } from "../../src/core/emulator";
-import { pulumiSdk, requireDist, tmpDir, trustplane } from "../helpers";
+import type { StackConfig } from "../../src/core/testkit";
+import { emulators, pulumiSdk, requireDist, tmpDir, trustplane } from "../helpers";
 
 export type Secret = (s: string) => unknown;
 
@@ -49,7 +50,7 @@ export interface Vendor {
   type: string;
   /** Starts the emulator (TLS options pass through); credentials that are secret are canaries. */
   start(c: Canaries, opts?: Record<string, unknown>): Promise<any>;
-  config(e: any): Record<string, { value: string; secret?: boolean }>;
+  config(e: any): StackConfig;
   /** The resource's `connection` input naming the same endpoint and credentials as `config`. */
   connection(e: any): Record<string, unknown>;
   args(e: any, i: number, v: number, secret: Secret, c: Canaries): Record<string, unknown>;
@@ -68,15 +69,9 @@ export const VENDORS: Vendor[] = [
   {
     name: "scm",
     type: "scm:ScepProfile",
-    start: (c, o) => trustplane().scm.startScmEmulator({ clientSecret: c.get("scm", "clientSecret"), ...o }),
-    config: (e) => ({
-      "trustplane:scmClientId": { value: e.clientId },
-      "trustplane:scmClientSecret": { value: e.clientSecret, secret: true },
-      "trustplane:scmTsgId": { value: e.tsgId },
-      "trustplane:scmTokenUrl": { value: e.tokenUrl },
-      "trustplane:scmApiUrl": { value: e.apiUrl },
-    }),
-    connection: (e) => ({ clientId: e.clientId, clientSecret: e.clientSecret, tsgId: e.tsgId, tokenUrl: e.tokenUrl, apiUrl: e.apiUrl }),
+    start: (c, o) => emulators().scmTestkit.start({ clientSecret: c.get("scm", "clientSecret"), ...o }),
+    config: (e) => emulators().scmTestkit.stackConfig(e),
+    connection: (e) => emulators().scmTestkit.connection(e),
     args: (_e, i, v, secret, c) => ({
       folder: "Reliability",
       name: `rel-${i}`,
@@ -98,19 +93,16 @@ export const VENDORS: Vendor[] = [
     name: "czertainly",
     type: "czertainly:ScepProfile",
     start: async (c, o) => {
-      const e = await trustplane().czertainly.startCzertainlyEmulator(o);
+      const e = await emulators().czertainlyTestkit.start(o);
       c.add("czertainly/token", e.token); // a JWT the emulator signed: unique, so it is a canary too
       return e;
     },
-    config: (e) => ({
-      "trustplane:czertainlyUrl": { value: e.url },
-      "trustplane:czertainlyToken": { value: e.token, secret: true },
-    }),
-    connection: (e) => ({ url: e.url, token: e.token }),
+    config: (e) => emulators().czertainlyTestkit.stackConfig(e),
+    connection: (e) => emulators().czertainlyTestkit.connection(e),
     args: (_e, i, v, secret, c) => ({
       name: `rel-${i}`,
       description: `reliability v${v}`,
-      caCertificateUuid: trustplane().czertainly.SEED.rsaCaUuid,
+      caCertificateUuid: emulators().CZERTAINLY_SEED.rsaCaUuid,
       challengePassword: secret(c.get("czertainly", "challenge", i)),
       enableIntune: true,
       intuneTenant: "contoso.onmicrosoft.com",
@@ -124,13 +116,9 @@ export const VENDORS: Vendor[] = [
   {
     name: "vcf",
     type: "vcf:IdentityProvider",
-    start: (c, o) => trustplane().vcf.startVcfEmulator({ password: c.get("vcf", "apiPassword"), ...o }),
-    config: (e) => ({
-      "trustplane:vcfHost": { value: e.host },
-      "trustplane:vcfUsername": { value: e.username },
-      "trustplane:vcfPassword": { value: e.password, secret: true },
-    }),
-    connection: (e) => ({ host: e.host, username: e.username, password: e.password }),
+    start: (c, o) => emulators().vcfTestkit.start({ password: c.get("vcf", "apiPassword"), ...o }),
+    config: (e) => emulators().vcfTestkit.stackConfig(e),
+    connection: (e) => emulators().vcfTestkit.connection(e),
     args: (_e, i, v, secret, c) => ({
       name: `rel-${i}`,
       type: "Microsoft ADFS",
@@ -160,14 +148,9 @@ export const VENDORS: Vendor[] = [
   {
     name: "cxif",
     type: "cxif:ScimConfiguration",
-    start: (c, o) => trustplane().cxif.startCxifEmulator({ clientSecret: c.get("cxif", "clientSecret"), ...o }),
-    config: (e) => ({
-      "trustplane:cxifHost": { value: e.url },
-      "trustplane:cxifTokenUrl": { value: e.tokenUrl },
-      "trustplane:cxifClientId": { value: e.clientId },
-      "trustplane:cxifClientSecret": { value: e.clientSecret, secret: true },
-    }),
-    connection: (e) => ({ host: e.url, tokenUrl: e.tokenUrl, clientId: e.clientId, clientSecret: e.clientSecret }),
+    start: (c, o) => emulators().cxifTestkit.start({ clientSecret: c.get("cxif", "clientSecret"), ...o }),
+    config: (e) => emulators().cxifTestkit.stackConfig(e),
+    connection: (e) => emulators().cxifTestkit.connection(e),
     args: (_e, i, v) => ({
       targetConnectionDescriptorName: `rel-${i}`,
       profiles: { Subscriber: { groupAssignment: [`group-v${v}`], scimRfc7643Mapping: { name: "SWALLOW" } } },
@@ -184,7 +167,7 @@ export const VENDORS: Vendor[] = [
     name: "nevisidm",
     type: "nevisidm:ProfileProperties",
     start: (_c, o) =>
-      trustplane().nevisidm.startNevisidmEmulator({
+      emulators().nevisidmTestkit.start({
         clients: {
           rel: {
             properties: [{ name: "cost_center", stringMaxLen: 32 }, { name: "badge_number", stringMaxLen: 16 }],
@@ -193,8 +176,9 @@ export const VENDORS: Vendor[] = [
         },
         ...o,
       }),
-    config: (e) => ({ "trustplane:nevisidmUrl": { value: e.url } }),
-    connection: (e) => ({ url: e.url, token: e.token }),
+    // The URL alone: each resource names its own technical user's token (below).
+    config: (e) => emulators().nevisidmTestkit.stackConfig(e, { token: undefined }),
+    connection: (e) => emulators().nevisidmTestkit.connection(e),
     // Each resource carries its own technical user's token (a canary), as a stack that talks to
     // two tenants would: the token is the one secret input this resource has.
     args: (e, i, v, secret, c) => {

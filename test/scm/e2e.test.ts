@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
 import { scmConfig } from "../stack-config";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startScmEmulator } = trustplane().scm;
+const { startScmEmulator } = emulators();
 
 let emu: any;
 const fixedSecret = canary("scm-fixed");

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
-import { canary, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
 
-const { startVcfEmulator } = trustplane().vcf;
+const { startVcfEmulator } = emulators();
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
 /** A type later releases might add ([unverified]); the emulator is told about it so a change of type can be exercised. */
