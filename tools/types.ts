@@ -285,7 +285,9 @@ function outputsInterface(r: ResourceSchemas & { outputs: z.ZodType }): string[]
   ];
   for (const k of outputKeys(r.args, r.outputs)) {
     if (RESOURCE_OWN.includes(k)) continue;
-    const s = k in computed && !(k in args) ? computed[k] : args[k];
+    // An input the outputs schema declares again (one the server fills when the program leaves it
+    // out) is typed as the output it always is.
+    const s = k in computed ? computed[k] : args[k];
     const doc = jsdoc(factsOf(s), s, "outputs", "  ");
     const t = render.type(defOf(s).type === "optional" ? defOf(s).innerType : s, "  ");
     lines.push(...doc, `  readonly ${keyText(k)}: pulumi.Output<${maybeAbsent(s) ? `${t} | undefined` : t}>;`);

@@ -43,7 +43,8 @@ const globalProtect = new scm.ScepProfile("globalprotect-scep", {
   caIdentityName: deviceScep.caCertificate.apply((c) => c?.commonName ?? "device-ca"),
   subject: "CN=$USERNAME",
   algorithm: { rsa: { rsaNbits: 2048 } },
-  digest: config.get("digest") ?? "sha256",
+  // Read from config as text: checked at preview, named here as the literal type the input takes.
+  digest: (config.get("digest") ?? "sha256") as scm.Digest,
   fingerprint: deviceScep.caCertificate.apply((c) => c?.fingerprint ?? ""),
   certificateAttributes: { dnsname: "gp.example.com" },
   useAsDigitalSignature: true,

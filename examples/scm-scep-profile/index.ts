@@ -23,7 +23,8 @@ const portal = new scm.ScepProfile("portal", {
   caIdentityName: "Corp Issuing CA",
   subject: "CN=$USERNAME",
   algorithm: { rsa: { rsaNbits: 2048 } },
-  digest: config.get("digest") ?? "sha256",
+  // Read from config as text: checked at preview, named here as the literal type the input takes.
+  digest: (config.get("digest") ?? "sha256") as scm.Digest,
   certificateAttributes: { dnsname: "gp.example.com" },
   useAsDigitalSignature: true,
   useForKeyEncipherment: true,

@@ -15,10 +15,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
 import { outputKeys } from "../core/fields";
-import type { Inputify, Outputify } from "../core/types";
+import type { ScimConfigurationArgs, ScimConfigurationOutputProps } from "./types.generated";
 import { argsSchema, outputsSchema, SECRET_OUTPUTS, type ScimConfigurationInputs, type ScimConfigurationOutputs } from "./schema";
 
-export type ScimConfigurationArgs = Inputify<ScimConfigurationInputs>;
+// Generated from the schema with each field's description (IDE hover) and enums as literal unions.
+export type { ScimConfigurationArgs };
 
 /** The inputs the state holds, then the computed outputs: the engine reports only the keys registered. */
 export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ScimConfigurationOutputs)[];
@@ -29,12 +30,12 @@ const DERIVED: DerivedOutputs = {
   targetConnectionDescriptorHref: ["targetConnectionDescriptorName"],
 };
 
-export interface ScimConfiguration extends Outputify<ScimConfigurationOutputs> {}
+export interface ScimConfiguration extends ScimConfigurationOutputProps {}
 
 export class ScimConfiguration extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/cxif:ScimConfiguration";
 
   constructor(name: string, args: ScimConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("cxif:ScimConfiguration", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("cxif.ScimConfiguration", args, ["adopt"]), opts, DERIVED);
+    super("cxif:ScimConfiguration", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("cxif.ScimConfiguration", { ...args }, ["adopt"]), opts, DERIVED);
   }
 }

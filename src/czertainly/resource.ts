@@ -16,10 +16,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
-import type { Inputify, Outputify } from "../core/types";
+import type { ScepProfileArgs, ScepProfileOutputProps } from "./types.generated";
 import { ATTRIBUTE_KEYS, hasSecretContent, OUTPUT_KEYS, SECRET_OUTPUTS, type ScepProfileInputs, type ScepProfileOutputs } from "./schema";
 
-export type ScepProfileArgs = Inputify<ScepProfileInputs>;
+// Generated from the schema with each field's description (IDE hover) and enums as literal unions.
+export type { ScepProfileArgs };
 
 /**
  * Outputs built from inputs under other names: Core's SCEP URL holds the profile name and the
@@ -31,7 +32,7 @@ const DERIVED: DerivedOutputs = {
   caCertificate: ["caCertificateUuid"],
 };
 
-export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
+export interface ScepProfile extends ScepProfileOutputProps {}
 
 export class ScepProfile extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/czertainly:ScepProfile";

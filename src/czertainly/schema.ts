@@ -123,9 +123,11 @@ function dataProblem(ct: ContentType, data: unknown): string | undefined {
 }
 
 const contentItemSchema = z.looseObject({
-  reference: z.string().optional(),
-  data: z.unknown(),
-  contentType: z.enum(CONTENT_TYPES).optional(),
+  reference: field(z.string().optional(), { description: "A label for the value (Core shows it in place of the data [inferred])." }),
+  data: field(z.unknown(), {
+    description: "The value, shaped by the content type: a string, number or boolean, an ISO date/time text, or an object (`{ secret }` for secret content, which Core never answers back).",
+  }),
+  contentType: field(z.enum(CONTENT_TYPES).optional(), { description: "The item's own content type: required in v3 attributes, absent in v2 (the attribute's applies)." }),
 });
 
 /**
@@ -134,11 +136,15 @@ const contentItemSchema = z.looseObject({
  */
 export const requestAttributeSchema = z
   .strictObject({
-    uuid: uuid("attribute"),
-    name: z.string().min(1, "must not be empty"),
-    contentType: z.enum(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }),
-    version: z.enum(["v2", "v3"], { error: "must be v2 or v3" }).default("v2"),
-    content: z.array(contentItemSchema).default([]),
+    uuid: field(uuid("attribute"), { description: "The attribute definition's uuid in Core (custom attributes are resolved by name, whatever uuid is sent)." }),
+    name: field(z.string().min(1, "must not be empty"), { description: "The attribute definition's name, the key Core matches it by." }),
+    contentType: field(z.enum(CONTENT_TYPES, { error: `must be one of ${CONTENT_TYPES.join(", ")}` }), {
+      description: "What kind of value the content holds; `secret` content is kept secret in the outputs and the state.",
+    }),
+    version: field(z.enum(["v2", "v3"], { error: "must be v2 or v3" }).default("v2"), {
+      description: "The attribute format: `v2` (Core's default when omitted) or `v3`, whose content items each carry their own content type.",
+    }),
+    content: field(z.array(contentItemSchema).default([]), { description: "The attribute's values." }),
   })
   .superRefine((a, ctx) => {
     if (a.version === "v3" && (a.contentType === "secret" || a.contentType === "credential")) {

@@ -18,7 +18,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs } from "../core/secrets";
-import type { Inputify, Outputify } from "../core/types";
+import type { ProfilePropertiesArgs, ProfilePropertiesOutputProps } from "./types.generated";
 import {
   DERIVED_SECRET_OUTPUTS,
   OUTPUT_KEYS,
@@ -27,16 +27,17 @@ import {
   type ProfilePropertiesOutputs,
 } from "./schema";
 
-export type ProfilePropertiesArgs = Inputify<ProfilePropertiesInputs>;
+// Generated from the schema with each field's description (IDE hover) and enums as literal unions.
+export type { ProfilePropertiesArgs };
 
-export interface ProfileProperties extends Outputify<ProfilePropertiesOutputs> {}
+export interface ProfileProperties extends ProfilePropertiesOutputProps {}
 
 export class ProfileProperties extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/nevisidm:ProfileProperties";
 
   constructor(name: string, args: ProfilePropertiesArgs, opts?: pulumi.CustomResourceOptions) {
     // The id is `<clientExtId>/<profileExtId>`, never encrypted by the engine.
-    const given = refuseSecretIdInputs("nevisidm.ProfileProperties", args, ["clientExtId", "profileExtId", "adopt"]);
+    const given = refuseSecretIdInputs("nevisidm.ProfileProperties", { ...args }, ["clientExtId", "profileExtId", "adopt"]);
     super("nevisidm:ProfileProperties", OUTPUT_KEYS, SECRET_OUTPUTS, name, given, opts, DERIVED_SECRET_OUTPUTS);
   }
 }

@@ -12,18 +12,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs } from "../core/secrets";
-import type { Inputify, Outputify } from "../core/types";
+import type { ScepProfileArgs, ScepProfileOutputProps } from "./types.generated";
 import { OUTPUT_KEYS, SECRET_OUTPUTS, type ScepProfileInputs, type ScepProfileOutputs } from "./schema";
 
-export type ScepProfileArgs = Inputify<ScepProfileInputs>;
+// Generated from the schema with each field's description (IDE hover) and enums as literal unions.
+export type { ScepProfileArgs };
 
-export interface ScepProfile extends Outputify<ScepProfileOutputs> {}
+export interface ScepProfile extends ScepProfileOutputProps {}
 
 export class ScepProfile extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/scm:ScepProfile";
 
   constructor(name: string, args: ScepProfileArgs, opts?: pulumi.CustomResourceOptions) {
     // Every other output echoes an input at its own name, which the engine re-marks itself.
-    super("scm:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("scm.ScepProfile", args, ["adopt"]), opts);
+    super("scm:ScepProfile", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("scm.ScepProfile", { ...args }, ["adopt"]), opts);
   }
 }

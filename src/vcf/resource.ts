@@ -19,12 +19,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TrustplaneResource } from "../core/resource";
 import { refuseSecretIdInputs, type DerivedOutputs } from "../core/secrets";
-import type { Inputify, Outputify } from "../core/types";
+import type { IdentityProviderArgs, IdentityProviderOutputProps } from "./types.generated";
 import type { IdentityProviderOutputs } from "./provider";
 import { outputKeys } from "../core/fields";
 import { argsSchema, outputsSchema, SECRET_OUTPUTS, type IdentityProviderInputs } from "./schema";
 
-export type IdentityProviderArgs = Inputify<IdentityProviderInputs>;
+// Generated from the schema with each field's description (IDE hover) and enums as literal unions.
+export type { IdentityProviderArgs };
 
 /** Every input the state holds, then every computed output: from the schemas. */
 export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof IdentityProviderOutputs)[];
@@ -44,12 +45,12 @@ const DERIVED: DerivedOutputs = {
   idpMessage: ["name", ...LDAP, ...OIDC],
 };
 
-export interface IdentityProvider extends Outputify<IdentityProviderOutputs> {}
+export interface IdentityProvider extends IdentityProviderOutputProps {}
 
 export class IdentityProvider extends TrustplaneResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/vcf:IdentityProvider";
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super("vcf:IdentityProvider", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("vcf.IdentityProvider", args, ["adopt"]), opts, DERIVED);
+    super("vcf:IdentityProvider", OUTPUT_KEYS, SECRET_OUTPUTS, name, refuseSecretIdInputs("vcf.IdentityProvider", { ...args }, ["adopt"]), opts, DERIVED);
   }
 }

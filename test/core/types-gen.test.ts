@@ -101,9 +101,8 @@ describe("the generated output props", () => {
 
 describe("each vendor's types.generated.ts", () => {
   for (const v of vendorTypes()) {
-    // Until a vendor's schema exports outputsSchema (issue 18 step 7, merged by the lead) its file
-    // is not generated yet; the lead removes this skip once every vendor has one.
-    it.skipIf(!v.hasOutputs)(`${v.file} is what \`npm run types:gen\` writes from src/${v.vendor}/schema.ts`, () => {
+    it(`${v.file} is what \`npm run types:gen\` writes from src/${v.vendor}/schema.ts`, () => {
+      expect(v.hasOutputs, `src/${v.vendor}/schema.ts exports no outputsSchema`).toBe(true);
       const file = path.join(ROOT, v.file);
       expect(fs.existsSync(file), `${v.file} is missing: run npm run types:gen`).toBe(true);
       expect(fs.readFileSync(file, "utf8"), `${v.file} is stale: run npm run types:gen`).toBe(v.text);
