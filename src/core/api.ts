@@ -154,7 +154,15 @@ export function repeatLayer(mode: "idempotent-method" | "declared-idempotent" | 
 }
 
 export class JsonApi {
-  constructor(readonly settings: ApiSettings) {}
+  /** The layered send for each repeat rule, composed once per client rather than per call. */
+  private readonly exchanges: Record<Parameters<typeof repeatLayer>[0], Send>;
+
+  constructor(readonly settings: ApiSettings) {
+    const s = settings;
+    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry);
+    const layered = (mode: Parameters<typeof repeatLayer>[0]) => compose(repeatLayer(mode), authLayer(s.auth))(base);
+    this.exchanges = { "idempotent-method": layered("idempotent-method"), "declared-idempotent": layered("declared-idempotent"), never: layered("never") };
+  }
 
   url(path: string, query?: CallOptions["query"]): string {
     const q = new URLSearchParams();
@@ -174,10 +182,7 @@ export class JsonApi {
     const naturallyIdempotent = method === "GET" || method === "PUT" || method === "DELETE";
     const ownRetry = !naturallyIdempotent && o.idempotent === true;
     const call: CallState = { attempt: 1, retry: retrySettingsFromEnv(), authRetried: false };
-    const exchange = compose(
-      repeatLayer(naturallyIdempotent ? "idempotent-method" : ownRetry ? "declared-idempotent" : "never"),
-      authLayer(s.auth),
-    )((req, c) => send(s.vendor, req, s.tls, c.retry));
+    const exchange = this.exchanges[naturallyIdempotent ? "idempotent-method" : ownRetry ? "declared-idempotent" : "never"];
     const req: HttpRequest = {
       method,
       url,
