@@ -186,3 +186,32 @@ export function hasFact(schema: z.ZodType, path: string, fact: keyof FieldFacts)
 export function undescribed(schema: z.ZodType): string[] {
   return fieldsOf(schema).filter((e) => !e.facts?.description).map((e) => e.path);
 }
+
+type Key<S extends z.ZodType> = Extract<keyof z.output<S>, string>;
+
+/**
+ * Every list a resource derives from its facts, in one call its schema makes in plain sight:
+ *   export const { secretPaths: SECRET_PATHS, ... } = fieldLists(argsSchema, outputsSchema);
+ */
+export function fieldLists<A extends z.ZodType, O extends z.ZodType>(args: A, outputs: O) {
+  const inputKeys = comparedKeys(args) as Key<A>[];
+  const local = localKeys(args) as Key<A>[];
+  return {
+    /** Dotted input paths that hold a secret (registered for redaction at every hook). */
+    secretPaths: secretPaths(args),
+    /** Output keys that can hold a secret: stored encrypted, shown as [secret]. */
+    secretOutputs: secretOutputs(args, outputs) as (Key<A> | Key<O>)[],
+    /** Input paths the API never answers back (core/writeonly.ts). */
+    writeOnlyPaths: writeOnlyPaths(args),
+    /** Inputs whose change needs a new object. */
+    replaceOnChange: replaceOnChangeKeys(args) as Key<A>[],
+    /** Inputs never sent to the vendor, `adopt` included. */
+    localKeys: local,
+    /** The local inputs the state holds (a change of only these writes nothing). */
+    localStateKeys: local.filter((k) => inputKeys.includes(k)),
+    /** The inputs the state holds and diff compares (all but `adopt`). */
+    inputKeys,
+    /** Every output key the resource registers: the inputs the state holds, then the computed outputs. */
+    outputKeys: outputKeys(args, outputs) as (Key<A> | Key<O>)[],
+  };
+}

@@ -15,7 +15,7 @@
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
 import { defined, kebabCase, renamingCodec } from "../core/codec";
-import { comparedKeys, field, localKeys, replaceOnChangeKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
+import { field, fieldLists, localKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
 /**
@@ -233,23 +233,8 @@ export type LiveConfiguration = z.output<typeof liveSchema>;
 
 /* ------------------------- lists derived from the facts ------------------------- */
 
-/** Secret leaves (`connection.clientSecret`, the TLS client key); a SCIM configuration holds none (ref §3.7). */
-export const SECRET_PATHS = secretPaths(argsSchema);
-
-/** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
-
-/** Keys of the state that are the user's inputs (compared by diff): every input but `adopt`. */
-export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScimConfigurationArgs)[];
-
-/** Inputs never sent to the framework: a change of only these writes nothing. */
-export const LOCAL_KEYS = localKeys(argsSchema);
-
-/** Nothing replaces: the API takes every change through PUT (ref §3.7). */
-export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
-
-/** The API answers every field it takes, so no input is write-only and none is ever `unverified`. */
-export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+/** The lists derived from the field facts (core/fields.ts); none is written by hand. */
+export const { secretPaths: SECRET_PATHS, secretOutputs: SECRET_OUTPUTS, inputKeys: INPUT_KEYS, localKeys: LOCAL_KEYS, replaceOnChange: REPLACE_ON, writeOnlyPaths: WRITE_ONLY_PATHS } = fieldLists(argsSchema, outputsSchema);
 
 /** The descriptor reference: the inputs that are also computed outputs, which the server fills when left out. */
 export const TARGET_KEYS = Object.keys(outputsSchema.shape).filter((k) => INPUT_KEYS.includes(k as keyof ScimConfigurationArgs)) as (keyof ScimConfigurationArgs &

@@ -15,17 +15,7 @@
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
 import { defined, renamingCodec } from "../core/codec";
-import {
-  comparedKeys,
-  createOnlyKeys,
-  field,
-  localKeys,
-  outputKeys,
-  replaceOnChangeKeys,
-  secretOutputs,
-  secretPaths,
-  writeOnlyPaths,
-} from "../core/fields";
+import { field, fieldLists, localKeys, outputKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -368,28 +358,11 @@ export type ScepProfileOutputs = ScepProfileState & ComputedOutputs;
 
 /* ------------------------------- field lists ------------------------------ */
 
-export const SECRET_PATHS = secretPaths(argsSchema);
-
-/** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
+/** The lists derived from the field facts (core/fields.ts); none is written by hand. */
+export const { secretPaths: SECRET_PATHS, secretOutputs: SECRET_OUTPUTS, inputKeys: INPUT_KEYS, localStateKeys: LOCAL_KEYS, replaceOnChange: REPLACE_ON, writeOnlyPaths: WRITE_ONLY_PATHS, outputKeys: OUTPUT_KEYS } = fieldLists(argsSchema, outputsSchema);
 
 /** Input keys whose value may carry `secret`-typed attribute content (a value-dependent secret: the resource class decides). */
 export const ATTRIBUTE_KEYS = ["issueCertificateAttributes", "customAttributes", "certificateAssociations"] as const;
-
-/** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScepProfileState)[];
-
-/** Inputs that never reach the API: a change of only these writes nothing. (`adopt` is create's alone.) */
-export const LOCAL_KEYS = localKeys(argsSchema).filter((k) => !createOnlyKeys(argsSchema).includes(k)) as (keyof ScepProfileState)[];
-
-/** A change of these needs a new profile. */
-export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
-
-/** What Core never answers (§1.6, §1.11): kept from the state by a read; after an import, taken as declared. */
-export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
-
-/** The output keys the resource registers: the compared inputs, then the computed outputs. */
-export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema);
 
 /* ---------------------------------- wire ---------------------------------- */
 

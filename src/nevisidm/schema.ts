@@ -11,16 +11,7 @@
  */
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
-import {
-  comparedKeys,
-  field,
-  localKeys,
-  outputKeys,
-  replaceOnChangeKeys,
-  secretOutputs,
-  secretPaths,
-  writeOnlyPaths,
-} from "../core/fields";
+import { field, fieldLists, localKeys, outputKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import type { DerivedOutputs } from "../core/secrets";
 import { connectionField, httpUrl, tlsConnectionShape } from "../core/schema";
 
@@ -152,10 +143,8 @@ export type ProfilePropertiesComputed = z.output<typeof outputsSchema>;
 /** Everything the resource outputs: the checked inputs and the computed outputs. */
 export type ProfilePropertiesOutputs = ProfilePropertiesState & ProfilePropertiesComputed;
 
-export const SECRET_PATHS = secretPaths(argsSchema);
-
-/** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
+/** The lists derived from the field facts (core/fields.ts); none is written by hand. */
+export const { secretPaths: SECRET_PATHS, secretOutputs: SECRET_OUTPUTS, inputKeys: INPUT_KEYS, replaceOnChange: REPLACE_ON, localKeys: LOCAL_KEYS, writeOnlyPaths: WRITE_ONLY_PATHS, outputKeys: OUTPUT_KEYS } = fieldLists(argsSchema, outputsSchema);
 
 /**
  * Outputs that are secret when the inputs they come from are, which no field fact can say ahead:
@@ -167,25 +156,6 @@ export const DERIVED_SECRET_OUTPUTS = {
   values: ["properties"],
   classifications: ["keys:properties"],
 } satisfies Partial<Record<keyof ProfilePropertiesComputed, readonly (keyof ProfilePropertiesState | `keys:${keyof ProfilePropertiesState}`)[]>> satisfies DerivedOutputs;
-
-/** Keys of the state that are the user's inputs (compared by diff). */
-export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ProfilePropertiesState)[];
-
-/** A change of these addresses another profile: a new resource. */
-export const REPLACE_ON = replaceOnChangeKeys(argsSchema) as (keyof ProfilePropertiesState)[];
-
-/** Inputs never sent to nevisIDM (the connection, `adopt`). */
-export const LOCAL_KEYS = localKeys(argsSchema) as (keyof ProfilePropertiesState)[];
-
-/**
- * Inputs nevisIDM never answers back: none. Every owned value comes back in the GET/PATCH answer
- * (an `encrypted` definition's too, as plain text: ref §2.5), so a read verifies all of them and
- * the resource has no `unverified` output.
- */
-export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
-
-/** Every output key the resource registers: the inputs the state holds, then the computed outputs. */
-export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ProfilePropertiesOutputs)[];
 
 /* ---------------------------------- wire ---------------------------------- */
 

@@ -11,16 +11,7 @@ import { z } from "zod";
 import { exactlyOne } from "../core/check";
 import { adoptField } from "../core/adopt";
 import { defined, renamingCodec, snakeCase } from "../core/codec";
-import {
-  comparedKeys,
-  field,
-  localKeys,
-  outputKeys,
-  replaceOnChangeKeys,
-  secretOutputs,
-  secretPaths,
-  writeOnlyPaths,
-} from "../core/fields";
+import { field, fieldLists, localKeys, outputKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 
 export const CONTAINER_RE = /^[a-zA-Z\d\-_. ]+$/;
@@ -263,26 +254,8 @@ export const outputsSchema = z.object({
 /** What the resource outputs: the checked inputs and the computed outputs. */
 export type ScepProfileOutputs = ScepProfileState & z.output<typeof outputsSchema>;
 
-/** Dotted input paths that hold a secret (redacted from every message). */
-export const SECRET_PATHS = secretPaths(argsSchema);
-
-/** Output keys that can hold a secret; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
-
-/** Secret leaves the API answers only as ciphertext: what `encryptedValues` holds and `unverified` lists. */
-export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
-
-/** Inputs whose change needs a new profile: the container (the API cannot move a profile). */
-export const REPLACE_ON = replaceOnChangeKeys(argsSchema);
-
-/** Inputs never sent to the API: a change of them alone writes nothing. */
-export const LOCAL_KEYS = localKeys(argsSchema);
-
-/** Keys of the state that are the user's inputs (compared by diff); `adopt` is create's alone. */
-export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof ScepProfileState)[];
-
-/** Every output key the resource registers: the inputs, then the computed outputs. */
-export const OUTPUT_KEYS = outputKeys(argsSchema, outputsSchema) as (keyof ScepProfileOutputs)[];
+/** The lists derived from the field facts (core/fields.ts); none is written by hand. */
+export const { secretPaths: SECRET_PATHS, secretOutputs: SECRET_OUTPUTS, writeOnlyPaths: WRITE_ONLY_PATHS, replaceOnChange: REPLACE_ON, localKeys: LOCAL_KEYS, inputKeys: INPUT_KEYS, outputKeys: OUTPUT_KEYS } = fieldLists(argsSchema, outputsSchema);
 
 /* ---------------------------------- wire ---------------------------------- */
 

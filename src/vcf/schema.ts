@@ -13,16 +13,7 @@ import { z } from "zod";
 import { UNKNOWN } from "../core/check";
 import { adoptField } from "../core/adopt";
 import { defined, renamingCodec } from "../core/codec";
-import {
-  comparedKeys,
-  field,
-  localKeys,
-  replaceOnChangeKeys,
-  secretOutputs,
-  secretPaths,
-  shapeOf,
-  writeOnlyPaths,
-} from "../core/fields";
+import { field, fieldLists, localKeys, secretOutputs, secretPaths, shapeOf, writeOnlyPaths } from "../core/fields";
 import { connectionField, tlsConnectionShape } from "../core/schema";
 
 /**
@@ -264,23 +255,8 @@ export const outputsSchema = z.object({
 /** The live object's outputs, as a type. */
 export type LiveOutputs = Omit<z.output<typeof outputsSchema>, "unverified">;
 
-/** Secret leaves, registered for redaction at every hook: from the `secret` facts. */
-export const SECRET_PATHS = secretPaths(argsSchema);
-
-/** Output keys that hold a secret leaf; the engine stores them encrypted and shows them as [secret]. */
-export const SECRET_OUTPUTS = secretOutputs(argsSchema, outputsSchema);
-
-/** Keys of the state that are the user's inputs (compared by diff): every input but `adopt`. */
-export const INPUT_KEYS = comparedKeys(argsSchema) as (keyof IdentityProviderState)[];
-
-/** Inputs never sent to SDDC Manager. */
-export const LOCAL_KEYS = localKeys(argsSchema);
-
-/** Inputs whose change needs a new provider. */
-export const REPLACE_ON_CHANGE = replaceOnChangeKeys(argsSchema);
-
-/** Input leaves the API never answers: secrets [doc: "Secrets are never returned"] and the top-level certChain. */
-export const WRITE_ONLY_PATHS = writeOnlyPaths(argsSchema);
+/** The lists derived from the field facts (core/fields.ts); none is written by hand. */
+export const { secretPaths: SECRET_PATHS, secretOutputs: SECRET_OUTPUTS, inputKeys: INPUT_KEYS, localKeys: LOCAL_KEYS, replaceOnChange: REPLACE_ON_CHANGE, writeOnlyPaths: WRITE_ONLY_PATHS } = fieldLists(argsSchema, outputsSchema);
 
 /**
  * The sub-specs (`ldap`, `oidc`): the inputs sent as a whole block. A PATCH can change one but not

@@ -4,6 +4,7 @@ import { defined, renamingCodec, snakeCase } from "../../src/core/codec";
 import {
   comparedKeys,
   field,
+  fieldLists,
   localKeys,
   outputKeys,
   replaceOnChangeKeys,
@@ -44,6 +45,18 @@ describe("field facts", () => {
     expect(outputKeys(args, computed)).toEqual(["name", "challenge", "connection", "size", "id", "cipher"]);
     expect(secretOutputs(args, computed)).toEqual(["challenge", "connection", "cipher"]);
     expect(undescribed(args)).toEqual(["connection.url", "size"]);
+  });
+
+  it("fieldLists gives every list in one call, the local keys the state holds apart from adopt", () => {
+    const l = fieldLists(args, computed);
+    expect(l.secretPaths).toEqual(secretPaths(args));
+    expect(l.secretOutputs).toEqual(["challenge", "connection", "cipher"]);
+    expect(l.localKeys).toEqual(["connection", "adopt"]);
+    expect(l.localStateKeys).toEqual(["connection"]);
+    expect(l.inputKeys).toEqual(["name", "challenge", "connection", "size"]);
+    expect(l.replaceOnChange).toEqual(["name"]);
+    expect(l.writeOnlyPaths).toEqual(["challenge.fixed"]);
+    expect(l.outputKeys).toEqual(outputKeys(args, computed));
   });
 
   it("sees facts declared outside a wrapper as well as inside it", () => {
