@@ -145,3 +145,21 @@ export async function finishCreate<T>(id: string, steps: () => Promise<T>, parti
     throw new PartialCreateError(id, partial(), e as Error, what);
   }
 }
+
+/**
+ * The object a create's answer named but did not carry, read back (`finishCreate`'s most common
+ * step): a GET that finds nothing right after the create is a failure too, and either way the id
+ * stays in the stack with the `partial` outputs.
+ */
+export function readBackCreated<T>(id: string, get: (id: string) => Promise<T | undefined>, partial: () => Record<string, unknown>, what: string): Promise<T> {
+  return finishCreate(
+    id,
+    async () => {
+      const got = await get(id);
+      if (got === undefined) throw new Error(`${id} was not found when read back right after the create`);
+      return got;
+    },
+    partial,
+    what,
+  );
+}

@@ -13,7 +13,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdopt } from "../core/adopt";
 import { checkHook, isUnknown } from "../core/check";
 import { diffInputs, onlyLocalChanged } from "../core/diff";
-import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
+import { createOnce, deleteUnlessGone, readBackCreated } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { SETTINGS, CONFIGS_PATH, cxifClient, type CxifClient } from "./client";
 import {
@@ -146,13 +146,9 @@ export const hooks = {
         // keep the id in the stack rather than leak the object.
         const live =
           created.live ??
-          (await finishCreate(
+          (await readBackCreated(
             created.id,
-            async () => {
-              const got = await client.get(created.id);
-              if (!got) throw new Error(`GET ${created.id} answered 404 right after the create`);
-              return got;
-            },
+            (id) => client.get(id),
             () => outputs({ profiles: a.profiles }, a, created.id) as unknown as Props,
             "the SCIM configuration was created but could not be read back",
           ));

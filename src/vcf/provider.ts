@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { adoptAdvice, createOrAdopt, explainCreateConflict, takeOver, withoutAdopt } from "../core/adopt";
 import { checkHook } from "../core/check";
 import { diffInputs, getPath, onlyLocalChanged, setPath } from "../core/diff";
-import { createOnce, deleteUnlessGone, finishCreate } from "../core/lookup";
+import { createOnce, deleteUnlessGone, readBackCreated } from "../core/lookup";
 import { registerSecretsAt } from "../core/redact";
 import { takenAsDeclared, unverifiedAfterRead, unverifiedOf, withUnverified } from "../core/writeonly";
 import { SETTINGS, vcfClient, type VcfClient } from "./client";
@@ -135,13 +135,9 @@ export const hooks = {
         }).catch((e) => conflictHint(e, client, s.name));
         const live =
           made.live ??
-          (await finishCreate(
+          (await readBackCreated(
             made.id,
-            async () => {
-              const got = await client.get(made.id);
-              if (!got) throw new Error(`GET /v1/identity-providers/${made.id} answered 404 right after the add`);
-              return got;
-            },
+            (id) => client.get(id),
             () => withUnverified({ ...inputsOf(s as unknown as Props), identityProviderId: made.id }, []),
             "the identity provider was added but could not be read back",
           ));
