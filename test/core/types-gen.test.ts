@@ -176,6 +176,16 @@ export const e: nevisidm.ProfileProperties = nevisidm.ProfileProperties.get("e",
 export const url: pulumi.Output<string> = a.scepUrl;
 // @ts-expect-error an id is what get reads by
 scm.ScepProfile.get("f");
+// Enums are literal unions in the published types: a value the API refuses does not type-check.
+const valid: scm.ScepProfileArgs = {
+  folder: "Mobile Users", name: "n", scepChallenge: { none: {} }, caIdentityName: "CA",
+  algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://pki.example.com/scep",
+};
+export const ok = new scm.ScepProfile("ok", { ...valid, algorithm: { rsa: { rsaNbits: "3072" } }, digest: "sha512" });
+// @ts-expect-error md5 is no digest the API takes
+new scm.ScepProfile("md5", { ...valid, digest: "md5" });
+// @ts-expect-error 4096 is no key size the API takes
+new scm.ScepProfile("rsa", { ...valid, algorithm: { rsa: { rsaNbits: 4096 } } });
 `,
     );
     files.push(path.join(dir, "get.check.ts"));
@@ -210,7 +220,7 @@ scm.ScepProfile.get("f");
     for (const e of control) expect(e).toMatch(/Type 'true' is not assignable to type 'false'/);
   });
 
-  it("Resource.get returns each class's own instance type and needs an id", () => {
+  it("Resource.get returns each class's own instance type and needs an id; enums are literal unions (digest md5, rsaNbits 4096 refused by tsc)", () => {
     expect(errorsByFile().get("get.check.ts") ?? []).toEqual([]);
   });
 });
