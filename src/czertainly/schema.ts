@@ -519,8 +519,12 @@ function toRequestAttribute(r: z.output<typeof responseAttributeSchema>): Reques
 }
 
 /** The detail → what Core computes; the RA profile's and certificate's fields the outputs declare, nothing more. */
+// Made once: zod compiles a schema's fast path on its first parse, so a schema built per call
+// (`outputsSchema.omit(...)` inside the function) was compiled again on every read and create.
+const computedSchema = outputsSchema.omit({ unverified: true });
+
 export function computedFromWire(w: WireDetail): Omit<ComputedOutputs, "unverified"> {
-  return defined(outputsSchema.omit({ unverified: true }).parse({ uuid: w.uuid, scepUrl: w.scepUrl, raProfile: w.raProfile, caCertificate: w.caCertificate }));
+  return defined(computedSchema.parse({ uuid: w.uuid, scepUrl: w.scepUrl, raProfile: w.raProfile, caCertificate: w.caCertificate }));
 }
 
 /** Whether an attribute list (or the associations object) carries `secret`-typed content. */
