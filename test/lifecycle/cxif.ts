@@ -122,7 +122,7 @@ export const cxif: Lifecycle<Knobs> = {
         method: "POST",
         headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ grant_type: "client_credentials", scope: emu.scope }).toString(),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
       // Made by hand in the console: the server's defaults filled, the namespace chosen by the server.
       const created = await fetch(`${emu.url}/admin/scimConfigurations`, {
         method: "POST",
@@ -136,7 +136,7 @@ export const cxif: Lifecycle<Knobs> = {
             },
           },
         }),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
       return { id: created.id, importId: created.id };
     },
     // The program forwards what the live configuration passes through: adopting writes that.

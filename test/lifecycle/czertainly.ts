@@ -148,7 +148,7 @@ export const czertainly: Lifecycle<Knobs> = {
         headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
         body: JSON.stringify({ name: "e2e-legacy", caCertificateUuid: SEED.ecdsaCaUuid, issueCertificateAttributes: [], includeCaCertificateChain: false, renewalThreshold: 20, challengePassword: "set-by-hand" }),
       });
-      const created = await res.json();
+      const created = (await res.json()) as any;
       return { id: created.uuid, importId: created.uuid };
     },
     program: legacy,

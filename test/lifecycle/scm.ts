@@ -46,7 +46,7 @@ export async function accessToken(emu: any): Promise<string> {
     method: "POST",
     headers: { authorization: `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
     body: `grant_type=client_credentials&scope=tsg_id:${emu.tsgId}`,
-  }).then((r) => r.json());
+  }).then((r) => r.json() as Promise<any>);
   return token.access_token;
 }
 
@@ -103,7 +103,7 @@ export const scm: Lifecycle<Knobs> = {
           folder: "Mobile Users", name: "legacy-scep", scep_challenge: { fixed: "set-by-hand" }, ca_identity_name: "Corp Issuing CA",
           subject: "CN=$USERNAME", algorithm: { rsa: { rsa_nbits: "2048" } }, digest: "sha256", scep_url: "https://pki.example.com/scep",
         }),
-      }).then((r) => r.json());
+      }).then((r) => r.json() as Promise<any>);
       expect(created.id).toBeTruthy();
       return { id: created.id, importId: `Mobile Users:::${created.id}` };
     },
