@@ -1,20 +1,20 @@
 /**
- * czertainly.ScepProfile end to end: programs run through the real Pulumi engine (the CLI built by
- * tools/pulumi-cli, with the Automation API), which starts the SDK's dynamic-provider host and calls
- * Configure/Check/Diff/Create/Read/Update/Delete on it, against the emulator.
+ * czertainly.ScepProfile end to end, its quirks: programs run through the real Pulumi engine (the
+ * CLI built by tools/pulumi-cli, with the Automation API), which starts the SDK's dynamic-provider
+ * host and calls Configure/Check/Diff/Create/Read/Update/Delete on it, against the emulator. The
+ * lifecycle every resource shares (preview, up, update, drift, replace, destroy, adopt, the secret
+ * scan) is test/lifecycle/suite.ts with test/lifecycle/czertainly.ts.
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runEngine } from "../recorder";
-import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import { canary, findCanaries, readState, stackFixture, trustplane } from "../helpers";
+import { challenge, czertainly, intuneKey, type Knobs, legacy as single, program, SEED } from "../lifecycle/czertainly";
 
-const { startCzertainlyEmulator, CZERTAINLY_SEED: SEED } = emulators();
 // Each run spawns the dynamic-provider host, as the engine does.
 vi.setConfig({ testTimeout: 60_000 });
 
 let c: any;
-const challenge = canary("czertainly-challenge");
-const intuneKey = canary("czertainly-intune-key");
 const printed: string[] = [];
 const hostLogs: string[] = [];
 const errors: string[] = [];
@@ -28,7 +28,7 @@ beforeAll(async () => {
   process.env.TRUSTPLANE_MAX_RETRIES = "1";
   process.env.TRUSTPLANE_MIN_BACKOFF_MS = "5";
   process.env.TRUSTPLANE_MAX_BACKOFF_MS = "20";
-  c = await startCzertainlyEmulator();
+  c = await czertainly.start();
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
@@ -54,56 +54,7 @@ async function run(verb: string, o: Record<string, unknown>) {
   return r;
 }
 
-interface Knobs {
-  description?: string;
-  renewalThreshold?: number;
-  enabled?: boolean;
-  serversName?: string;
-  forceDelete?: boolean;
-}
-
-function program(k: Knobs) {
-  return () => {
-    const pulumi = pulumiSdk();
-    const { czertainly } = trustplane();
-    const devices = new czertainly.ScepProfile("devices", {
-      name: "e2e-devices",
-      description: k.description ?? "SCEP for managed devices",
-      raProfileUuid: SEED.raProfileUuid,
-      issueCertificateAttributes: [{ ...SEED.issueAttribute, content: [{ data: "scep-ee" }] }],
-      caCertificateUuid: SEED.rsaCaUuid,
-      customAttributes: [{ ...SEED.profileCustomAttribute, content: [{ data: "dev" }] }],
-      renewalThreshold: k.renewalThreshold,
-      includeCaCertificate: true,
-      challengePassword: pulumi.secret(challenge),
-      enableIntune: true,
-      intuneTenant: "contoso.onmicrosoft.com",
-      intuneApplicationId: "e2e-app",
-      intuneApplicationKey: pulumi.secret(intuneKey),
-      enabled: k.enabled,
-      forceDelete: k.forceDelete,
-    });
-    const servers = new czertainly.ScepProfile("servers", {
-      name: k.serversName ?? "e2e-servers",
-      // Wired from the other profile's outputs: unknown during the first preview.
-      description: pulumi.interpolate`same CA as e2e-devices (${devices.caCertificate.apply((ca: any) => ca?.fingerprint)})`,
-      caCertificateUuid: devices.caCertificateUuid,
-      forceDelete: k.forceDelete,
-    });
-    return {
-      devicesUuid: devices.uuid,
-      scepUrl: devices.scepUrl,
-      caFingerprint: devices.caCertificate.apply((ca: any) => ca?.fingerprint),
-      caNotAfter: devices.caCertificate.apply((ca: any) => ca?.notAfter),
-      caSubject: devices.caCertificate.apply((ca: any) => ca?.subjectDn),
-      enabled: devices.enabled,
-      challenge: devices.challengePassword,
-      serversUuid: servers.uuid,
-    };
-  };
-}
-
-describe("czertainly.ScepProfile through the real Pulumi engine", () => {
+describe("czertainly.ScepProfile enabled and forceDelete through the real Pulumi engine", () => {
   const fx = stackFixture();
   const opts = (k: Knobs = {}) => ({
     projectDir: fx.dir,
@@ -115,89 +66,23 @@ describe("czertainly.ScepProfile through the real Pulumi engine", () => {
     passphrase: "test-passphrase",
     out: (l: string) => printed.push(l),
   });
-
-  it("previews two creates without touching the API", async () => {
-    const before = c.emu.requests.length;
-    const r = await run("preview", opts());
-    expect(r.errors).toEqual([]);
-    expect(r.steps.map((s: any) => [s.name, s.op])).toEqual([["devices", "create"], ["servers", "create"]]);
-    expect(r.outputs.caFingerprint).toBe("(unknown)");
-    expect(c.emu.requests.length).toBe(before);
-    expect(r.resources).toEqual([]);
-  });
-
-  it("creates both enabled, exposes the CA certificate and SCEP URL, and a second preview shows no changes", async () => {
-    const up = await run("up", opts());
-    expect(up.errors).toEqual([]);
-    expect(up.counts.create).toBe(2);
-    const devices = byName("e2e-devices");
-    expect(devices).toMatchObject({ enabled: true, challengePassword: challenge, intuneApplicationKey: intuneKey, renewalThreshold: undefined });
-    expect(byName("e2e-servers").enabled).toBe(true);
-    const ca = c.state.certificates.get(SEED.rsaCaUuid).dto;
-    expect(up.outputs).toMatchObject({
-      devicesUuid: devices.uuid,
-      scepUrl: `${c.url}/v1/protocols/scep/e2e-devices/pkiclient.exe`,
-      caFingerprint: ca.fingerprint,
-      caNotAfter: ca.notAfter,
-      caSubject: ca.subjectDn,
-      enabled: true,
-      challenge: "[secret]",
-    });
-    expect(byName("e2e-servers").description).toBe(`same CA as e2e-devices (${ca.fingerprint})`);
-    const again = await run("preview", opts());
-    expect(again.errors).toEqual([]);
-    expect(again.steps.map((s: any) => s.op)).toEqual(["same", "same"]);
-  });
-
-  it("updates in place with a full PUT that keeps the secrets", async () => {
-    const n = c.emu.requests.length;
-    const r = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
-    expect(r.errors).toEqual([]);
-    expect(r.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update", changed: ["description", "renewalThreshold"] });
-    expect(r.steps.find((s: any) => s.name === "servers")).toMatchObject({ op: "same" });
-    const puts = c.emu.requests.slice(n).filter((x: any) => x.method === "PUT");
-    expect(puts).toHaveLength(1);
-    expect(byName("e2e-devices")).toMatchObject({ description: "edited", renewalThreshold: 21, challengePassword: challenge, intuneApplicationKey: intuneKey, enableIntune: true });
-  });
+  const k: Knobs = { description: "edited", renewalThreshold: 21 };
 
   it("disables and enables again following `enabled`", async () => {
-    const off = await run("up", opts({ description: "edited", renewalThreshold: 21, enabled: false }));
+    const up = await run("up", opts(k));
+    expect(up.errors).toEqual([]);
+    expect(byName("e2e-devices").enabled).toBe(true);
+    const off = await run("up", opts({ ...k, enabled: false }));
     expect(off.errors).toEqual([]);
     expect(off.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update", changed: ["enabled"] });
     expect(byName("e2e-devices").enabled).toBe(false);
     expect(off.outputs.enabled).toBe(false);
     // What `enabled` means to a device: the profile's SCEP URL stops serving.
     expect((await fetch(`${off.outputs.scepUrl}?operation=GetCACaps`)).status).toBe(400);
-    const on = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
+    const on = await run("up", opts(k));
     expect(on.errors).toEqual([]);
     expect(byName("e2e-devices").enabled).toBe(true);
     expect((await fetch(`${on.outputs.scepUrl}?operation=GetCACaps`)).status).toBe(200);
-  });
-
-  it("refresh picks up drift made outside Pulumi, and the next up puts it back", async () => {
-    const d = byName("e2e-devices");
-    d.description = "changed in the UI";
-    d.enabled = false;
-    d.renewalThreshold = 0;
-    const r = await run("refresh", opts());
-    expect(r.errors).toEqual([]);
-    expect(r.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "refresh", changed: expect.arrayContaining(["description", "enabled", "renewalThreshold"]) });
-    const p = await run("preview", opts({ description: "edited", renewalThreshold: 21 }));
-    expect(p.steps.find((s: any) => s.name === "devices")).toMatchObject({ op: "update" });
-    const up = await run("up", opts({ description: "edited", renewalThreshold: 21 }));
-    expect(up.errors).toEqual([]);
-    expect(byName("e2e-devices")).toMatchObject({ description: "edited", enabled: true, renewalThreshold: 21, challengePassword: challenge });
-  });
-
-  it("replaces on rename, creating the new profile before the old one goes", async () => {
-    const oldUuid = byName("e2e-servers").uuid;
-    const r = await run("up", opts({ description: "edited", renewalThreshold: 21, serversName: "e2e-servers-v2" }));
-    expect(r.errors).toEqual([]);
-    expect(r.steps.find((s: any) => s.name === "servers")).toMatchObject({ op: "replace", changed: ["name"] });
-    expect(c.state.profiles.has(oldUuid)).toBe(false);
-    expect(byName("e2e-servers-v2")).toMatchObject({ enabled: true });
-    expect(profiles()).toHaveLength(2);
-    expect(r.outputs.serversUuid).toBe(byName("e2e-servers-v2").uuid);
   });
 
   it("refuses to destroy a profile RA profiles still use, naming them; forceDelete then detaches and deletes", async () => {
@@ -208,7 +93,6 @@ describe("czertainly.ScepProfile through the real Pulumi engine", () => {
       body: JSON.stringify({ issueCertificateAttributes: [] }),
     });
     expect(act.status).toBe(200);
-    const k = { description: "edited", renewalThreshold: 21, serversName: "e2e-servers-v2" };
     const refused = await run("destroy", opts(k));
     expect(refused.ok).toBe(false);
     const msg = refused.errors.join("\n");
@@ -227,23 +111,7 @@ describe("czertainly.ScepProfile through the real Pulumi engine", () => {
   });
 });
 
-describe("czertainly.ScepProfile partial create and adoption", () => {
-  const single = (adopt?: string | boolean) => () => {
-    const pulumi = pulumiSdk();
-    const { czertainly } = trustplane();
-    const p = new czertainly.ScepProfile(
-      "legacy",
-      {
-        name: "e2e-legacy",
-        caCertificateUuid: SEED.ecdsaCaUuid,
-        includeCaCertificateChain: true,
-        renewalThreshold: 10,
-        challengePassword: pulumi.secret(challenge),
-        adopt,
-      },
-    );
-    return { uuid: p.uuid, enabled: p.enabled, unverified: p.unverified };
-  };
+describe("czertainly.ScepProfile partial create", () => {
   const opts = (stateFile: string, dir: string, program: () => unknown) => ({
     projectDir: dir,
     program,
@@ -274,39 +142,6 @@ describe("czertainly.ScepProfile partial create and adoption", () => {
     const destroyed = await run("destroy", opts(fx.stateFile, fx.dir, single()));
     expect(destroyed.errors).toEqual([]);
     expect(profiles()).toHaveLength(0);
-  });
-
-  // The engine cannot import a dynamic resource (pulumi/pulumi#16175, test/engine/options.test.ts);
-  // `adopt` takes over what exists.
-  it("adopts an existing profile by uuid with no POST, writing the declared values and secrets, then shows no changes", async () => {
-    const res = await fetch(`${c.url}/v1/scepProfiles`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "e2e-legacy", caCertificateUuid: SEED.ecdsaCaUuid, issueCertificateAttributes: [], includeCaCertificateChain: false, renewalThreshold: 20, challengePassword: "set-by-hand" }),
-    });
-    const created = await res.json();
-    const posts = () => c.emu.requests.filter((x: any) => x.method === "POST" && x.path.endsWith("/scepProfiles")).length;
-    const before = posts();
-    const fx = stackFixture();
-    const r = await run("up", opts(fx.stateFile, fx.dir, single(created.uuid)));
-    expect(r.errors).toEqual([]);
-    expect(r.steps).toMatchObject([{ op: "create", name: "legacy" }]);
-    expect(r.outputs).toMatchObject({ uuid: created.uuid });
-    expect(posts()).toBe(before);
-    expect(byName("e2e-legacy")).toMatchObject({ includeCaCertificateChain: true, renewalThreshold: 10, challengePassword: challenge });
-    expect(profiles()).toHaveLength(1);
-    const after = await run("preview", { ...opts(fx.stateFile, fx.dir, single(created.uuid)), expectNoChanges: true });
-    expect(after.errors).toEqual([]);
-    // adopt: true finds the same profile by name from a second stack.
-    const fx2 = stackFixture();
-    const byNameUp = await run("up", { ...opts(fx2.stateFile, fx2.dir, single(true)), stack: "staging" });
-    expect(byNameUp.errors).toEqual([]);
-    expect(byNameUp.outputs).toMatchObject({ uuid: created.uuid });
-    expect(posts()).toBe(before);
-    await run("destroy", opts(fx.stateFile, fx.dir, single(created.uuid)));
-    expect(profiles()).toHaveLength(0);
-    await run("refresh", { ...opts(fx2.stateFile, fx2.dir, single(true)), stack: "staging" });
-    expect(readState(fx2.stateFile).resources).toEqual([]);
   });
 });
 
