@@ -9,7 +9,8 @@ import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } f
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
-import { ATTEMPT_TIMEOUT, backoffMs, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
+import type { Dispatcher } from "undici";
+import { ATTEMPT_TIMEOUT, backoffMs, dispatcherFor, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -157,14 +158,19 @@ export class JsonApi {
   /** The layered send for each repeat rule, composed once per client rather than per call. */
   private readonly exchanges: Record<Parameters<typeof repeatLayer>[0], Send>;
 
+  /** Read from the environment once per client (a hook makes one), not once per request. */
+  private retry?: RetrySettings;
+  private dispatcher?: Dispatcher;
+
   constructor(readonly settings: ApiSettings) {
     const s = settings;
-    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry);
+    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry, (this.dispatcher ??= dispatcherFor(s.tls ?? {}, c.retry)));
     const layered = (mode: Parameters<typeof repeatLayer>[0]) => compose(repeatLayer(mode), authLayer(s.auth))(base);
     this.exchanges = { "idempotent-method": layered("idempotent-method"), "declared-idempotent": layered("declared-idempotent"), never: layered("never") };
   }
 
   url(path: string, query?: CallOptions["query"]): string {
+    if (query === undefined) return `${this.settings.baseUrl}${path}`;
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) q.set(k, String(v));
     const qs = q.toString();
@@ -181,7 +187,7 @@ export class JsonApi {
     const url = this.url(path, o.query);
     const naturallyIdempotent = method === "GET" || method === "PUT" || method === "DELETE";
     const ownRetry = !naturallyIdempotent && o.idempotent === true;
-    const call: CallState = { attempt: 1, retry: retrySettingsFromEnv(), authRetried: false };
+    const call: CallState = { attempt: 1, retry: (this.retry ??= retrySettingsFromEnv()), authRetried: false };
     const exchange = this.exchanges[naturallyIdempotent ? "idempotent-method" : ownRetry ? "declared-idempotent" : "never"];
     const req: HttpRequest = {
       method,

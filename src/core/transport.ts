@@ -203,8 +203,9 @@ export async function send(
   req: HttpRequest,
   tls: TlsSettings = {},
   retry: RetrySettings = retrySettingsFromEnv(),
+  /** The dispatcher for `tls` and `retry`, when the caller holds it already (a client sends many requests). */
+  dispatcher: Dispatcher = dispatcherFor(tls, retry),
 ): Promise<HttpResponse> {
-  const dispatcher = dispatcherFor(tls, retry);
   transportStats.attempts++;
   let attemptStarted = Date.now();
   let cut: NodeJS.Timeout | undefined;
