@@ -5,13 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recorder } from "../recorder";
 import { cxifConfig, czertainlyConfig, nevisidmConfig, scmConfig, vcfConfig } from "../stack-config";
-import { canary, findCanaries, pulumiSdk, stackFixture, trustplane } from "../helpers";
+import { canary, emulators, findCanaries, pulumiSdk, stackFixture, trustplane } from "../helpers";
 
-const { startScmEmulator } = trustplane().scm;
-const { startCzertainlyEmulator, SEED } = trustplane().czertainly;
-const { startVcfEmulator } = trustplane().vcf;
-const { startCxifEmulator } = trustplane().cxif;
-const { startNevisidmEmulator } = trustplane().nevisidm;
+// The emulators are behind their own subpath: the main entry loads none.
+const { startScmEmulator, startCzertainlyEmulator, CZERTAINLY_SEED: SEED, startVcfEmulator, startCxifEmulator, startNevisidmEmulator } = emulators();
 
 let scm: any;
 let cz: any;
