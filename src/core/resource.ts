@@ -24,6 +24,16 @@ export abstract class TrustplaneResource extends pulumi.dynamic.Resource {
     // One list, filled in by markDerivedSecrets before the SDK reads it (after the inputs resolve).
     const secret = [...secretOutputs, ...(opts?.additionalSecretOutputs ?? [])];
     const decided = derived ? markDerivedSecrets(args, derived, secret) : undefined;
+    // The SDK makes four promises per declared property (an Output's value, known, secret and
+    // dependencies) and stamps each with `new Error().stack` for its leak report
+    // (@pulumi/pulumi runtime/debuggable.ts, `debuggablePromise`); with our 6-23 declared outputs
+    // that capture and formatting was about half the CPU of a registration (tools/registration.ts,
+    // docs/benchmark.md). The stacks are read only by the leak report with
+    // PULUMI_DEBUG_PROMISE_LEAKS set, so outside that mode none is captured while the SDK builds
+    // this resource; an error thrown out of the constructor gets its stack from here instead.
+    const stackLimit = Error.stackTraceLimit;
+    if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+    try {
     super(
       providerStub(type),
       name,
@@ -32,6 +42,13 @@ export abstract class TrustplaneResource extends pulumi.dynamic.Resource {
       module,
       kind,
     );
+    } catch (err) {
+      Error.stackTraceLimit = stackLimit;
+      if (err instanceof Error) Error.captureStackTrace(err, TrustplaneResource);
+      throw err;
+    } finally {
+      Error.stackTraceLimit = stackLimit;
+    }
   }
 
   /**
