@@ -22,8 +22,13 @@ type Obj = Record<string, unknown>;
 export function defined<T>(v: T): T {
   if (Array.isArray(v)) return v.map(defined) as T;
   if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    // for…in rather than Object.entries: no pair arrays per key (this runs on every body and
+    // answer); with Object.prototype as the prototype it visits the own keys only.
     const o: Obj = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) o[k] = defined(x);
+    for (const k in v) {
+      const x = (v as Obj)[k];
+      if (x !== undefined) o[k] = defined(x);
+    }
     return o as T;
   }
   return v;
@@ -47,19 +52,21 @@ export interface RenameOptions<W, P> {
  * `program`'s shape, then lets the vendor fix the odd fields. Undefined keys are dropped both ways.
  */
 export function renamingCodec<W extends z.ZodType, P extends z.ZodObject>(wire: W, program: P, o: RenameOptions<z.output<W>, z.output<P>>) {
-  const keys = Object.keys(program.shape).filter((k) => !o.skip?.includes(k));
-  const nameOf = (k: string) => o.rename?.[k] ?? o.wireName(k);
+  // Each key's wire name, worked out once: the renaming runs on every request and answer.
+  const names = Object.keys(program.shape)
+    .filter((k) => !o.skip?.includes(k))
+    .map((k) => [k, o.rename?.[k] ?? o.wireName(k)] as const);
   return z.codec(wire, program, {
     decode: (w) => {
       const src = w as Obj;
       const out: Obj = {};
-      for (const k of keys) out[k] = src[nameOf(k)];
+      for (const [k, name] of names) out[k] = src[name];
       return defined(o.decode ? o.decode(out, w as z.output<W>) : out) as z.input<P>;
     },
     encode: (p) => {
       const src = p as Obj;
       const out: Obj = {};
-      for (const k of keys) out[nameOf(k)] = src[k];
+      for (const [k, name] of names) out[name] = src[k];
       return defined(o.encode ? o.encode(out, p as z.output<P>) : out) as z.output<W>;
     },
   });

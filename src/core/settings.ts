@@ -8,6 +8,7 @@
 import type { CheckFailure } from "./check";
 import { ConfigError } from "./errors";
 import { registerSecret } from "./redact";
+import { transportEnv } from "./transport";
 
 export interface ConfigSource {
   get(key: string): string | undefined;
@@ -123,10 +124,45 @@ export function resolveSetting(connection: Record<string, unknown> | undefined, 
 export function resolveSettings<K extends string>(
   connection: Record<string, unknown> | undefined,
   specs: Record<K, SettingSpec>,
-): Record<K, string | undefined> {
-  const out = {} as Record<K, string | undefined>;
+): Resolved<K> {
+  const out = {} as Resolved<K>;
   for (const k of Object.keys(specs) as K[]) out[k] = resolveSetting(connection, specs[k]);
   return out;
+}
+
+/** Resolved settings, each a string or unset. */
+export type Resolved<K extends string> = Record<K, string | undefined>;
+
+/** How many distinct clients a factory keeps: more connections than a stack has are rare. */
+const KEPT_CLIENTS = 32;
+
+/**
+ * A vendor's client factory that resolves the settings on every call (a resource's `connection`,
+ * the stack config and the environment decide them, and may differ from one resource to the
+ * next) but builds a client once per distinct settings, not once per hook call: a client's
+ * layers, its token cache key (a SHA-256), its retry settings and dispatcher were about a tenth
+ * of a create's CPU in the benchmark (docs/benchmark.md). A failed build (a setting missing) is
+ * not kept, so each call says so again. The key holds the settings' values, secrets among them,
+ * in this process's memory only, where the client built from them holds them anyway; and the
+ * transport's environment (retry knobs, proxies), so that a changed variable makes a new client.
+ */
+export function clientFactory<K extends string, C>(
+  specs: Record<K, SettingSpec>,
+  build: (s: Resolved<K>, connection: Record<string, unknown> | undefined) => C,
+): (connection: Record<string, unknown> | undefined) => C {
+  const kept = new Map<string, C>();
+  return (connection) => {
+    const s = resolveSettings(connection, specs);
+    // The two TLS switches are also read from the connection as booleans (see each vendor's build).
+    const key = JSON.stringify([s, connection?.insecureSkipTlsVerify ?? null, connection?.tokenInsecureSkipTlsVerify ?? null, transportEnv()]);
+    let client = kept.get(key);
+    if (client === undefined) {
+      client = build(s, connection);
+      if (kept.size >= KEPT_CLIENTS) kept.delete(kept.keys().next().value as string);
+      kept.set(key, client);
+    }
+    return client;
+  };
 }
 
 export function truthy(v: string | undefined): boolean {

@@ -38,6 +38,21 @@ export const DEFAULT_RETRY: RetrySettings = {
   timeoutMs: 30_000,
 };
 
+/**
+ * Every environment variable the transport reads (the retry knobs below, the proxy variables
+ * `dispatcherFor` and undici's EnvHttpProxyAgent read), as one string: what a client kept
+ * between calls must be made again for when it changes (core/settings.ts, `clientFactory`).
+ */
+const TRANSPORT_ENV = [
+  "TRUSTPLANE_MAX_RETRIES", "TRUSTPLANE_MIN_BACKOFF_MS", "TRUSTPLANE_MAX_BACKOFF_MS", "TRUSTPLANE_TIMEOUT_MS",
+  "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+] as const;
+export function transportEnv(env: NodeJS.ProcessEnv = process.env): string {
+  let out = "";
+  for (const k of TRANSPORT_ENV) out += `${env[k] ?? ""}\u0000`;
+  return out;
+}
+
 /** Reads knobs from the environment so tests and slow networks can tune them without code. */
 export function retrySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RetrySettings {
   const num = (name: string, dflt: number) => {
@@ -210,9 +225,10 @@ export async function send(
   let attemptStarted = Date.now();
   let cut: NodeJS.Timeout | undefined;
   try {
+    const u = new URL(req.url);
     const res = await dispatcher.request({
-      origin: new URL(req.url).origin,
-      path: pathOf(req.url),
+      origin: u.origin,
+      path: u.pathname + u.search,
       method: req.method,
       headers: { accept: "application/json", "user-agent": USER_AGENT, ...(req.headers ?? {}) },
       body: req.body,
@@ -262,11 +278,6 @@ function hintFor(code: string | undefined, url: string, tls: TlsSettings): strin
     return "the server's certificate is not trusted: set the connection's caBundle (or the vendor's *_CA_BUNDLE variable) to the CA that signed it";
   if (code.includes("TIMEOUT")) return "the API did not answer in time; raise TRUSTPLANE_TIMEOUT_MS if it is known to be slow";
   return undefined;
-}
-
-function pathOf(url: string): string {
-  const u = new URL(url);
-  return u.pathname + u.search;
 }
 
 export const USER_AGENT = "trustplane (+pulumi dynamic provider)";

@@ -9,7 +9,7 @@ import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError, ERROR_CODES, hasCode, UnusableAnswerError } from "../core/errors";
-import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import { clientFactory, howToSet, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCxifError } from "./errors";
 import { fromWire, type LiveConfiguration, type WireConfiguration } from "./schema";
@@ -137,8 +137,7 @@ export function normaliseHost(host: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export function cxifClient(connection: Record<string, unknown> | undefined): CxifClient {
-  const s = resolveSettings(connection, SETTINGS);
+export const cxifClient = clientFactory(SETTINGS, (s, connection): CxifClient => {
   for (const k of ["host", "tokenUrl", "clientId", "clientSecret"] as const) {
     if (!s[k]) throw new ConfigError(`CX Industries Framework ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -164,7 +163,7 @@ export function cxifClient(connection: Record<string, unknown> | undefined): Cxi
       toError: (ctx) => toCxifError(ctx),
     }),
   );
-}
+});
 
 /** OAuth2 client credentials at the identity domain: HTTP basic client authentication, the framework scope. */
 export function fetchCxifToken(tokenUrl: string, clientId: string, clientSecret: string, scope: string, tls: TlsSettings): Promise<Token> {

@@ -16,7 +16,7 @@ import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, StaticBearer, type Authenticator, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError, ERROR_CODES, hasCode } from "../core/errors";
-import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import { clientFactory, howToSet, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toCzertainlyError, VENDOR } from "./errors";
 import {
@@ -216,8 +216,7 @@ function pemText(value: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export function czertainlyClient(connection: Record<string, unknown> | undefined): CzertainlyClient {
-  const s = resolveSettings(connection, SETTINGS);
+export const czertainlyClient = clientFactory(SETTINGS, (s, connection): CzertainlyClient => {
   if (!s.url) throw new ConfigError(`CZERTAINLY url is not set (Core's base URL, https://<host>/api): ${howToSet(SETTINGS.url)}`);
   const viaHeader = s.clientCertHeader !== undefined && s.clientCertHeader !== "";
   const oauth = s.tokenUrl !== undefined || s.clientId !== undefined || s.clientSecret !== undefined;
@@ -284,4 +283,4 @@ export function czertainlyClient(connection: Record<string, unknown> | undefined
     }),
     s.publicUrl,
   );
-}
+});

@@ -8,7 +8,7 @@
 import { expectAnswer, JsonApi } from "../core/api";
 import { StaticBearer } from "../core/auth";
 import { ApiError, ConfigError, ERROR_CODES, hasCode } from "../core/errors";
-import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import { clientFactory, howToSet, truthy, type SettingSpec } from "../core/settings";
 import type { TlsSettings } from "../core/transport";
 import { NevisidmApiError, toNevisidmError, VENDOR } from "./errors";
 import { wirePropertiesSchema, type WireProperties } from "./schema";
@@ -91,8 +91,7 @@ export function baseUrlOf(url: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export function nevisidmClient(connection: Record<string, unknown> | undefined): NevisidmClient {
-  const s = resolveSettings(connection, SETTINGS);
+export const nevisidmClient = clientFactory(SETTINGS, (s, connection): NevisidmClient => {
   if (!s.url) throw new ConfigError(`${VENDOR} URL is not set: ${howToSet(SETTINGS.url)}`);
   if (!/^https?:\/\/[^\s/]+/i.test(s.url)) throw new ConfigError(`${VENDOR} URL '${s.url}' is not an http(s) URL`);
   if (!s.token) {
@@ -121,4 +120,4 @@ export function nevisidmClient(connection: Record<string, unknown> | undefined):
       toError: toNevisidmError,
     }),
   );
-}
+});

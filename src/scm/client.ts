@@ -8,7 +8,7 @@ import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
 import { ConfigError, ERROR_CODES, hasCode } from "../core/errors";
-import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import { clientFactory, howToSet, truthy, type SettingSpec } from "../core/settings";
 import { tlsForEndpoint, type TlsSettings } from "../core/transport";
 import { toScmError } from "./errors";
 import { wireSchema, type ContainerKind, type WireBody, type WireProfile } from "./schema";
@@ -138,8 +138,7 @@ export class ScmClient {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export function scmClient(connection: Record<string, unknown> | undefined): ScmClient {
-  const s = resolveSettings(connection, SETTINGS);
+export const scmClient = clientFactory(SETTINGS, (s, connection): ScmClient => {
   for (const k of ["clientId", "clientSecret", "tsgId"] as const) {
     if (!s[k]) throw new ConfigError(`Strata Cloud Manager ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -163,7 +162,7 @@ export function scmClient(connection: Record<string, unknown> | undefined): ScmC
       toError: toScmError,
     }),
   );
-}
+});
 
 /** OAuth2 client credentials: HTTP basic auth, `scope=tsg_id:<TSG>` (the SCM auth service spec). */
 export function fetchScmToken(tokenUrl: string, clientId: string, clientSecret: string, tsgId: string, tls: TlsSettings): Promise<Token> {

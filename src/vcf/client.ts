@@ -17,7 +17,7 @@ import { CachedBearer, type Token } from "../core/auth";
 import { ConfigError, ERROR_CODES, hasCode, UnusableAnswerError } from "../core/errors";
 import { UncertainOutcomeError } from "../core/lookup";
 import { registerSecret } from "../core/redact";
-import { howToSet, resolveSettings, truthy, type SettingSpec } from "../core/settings";
+import { clientFactory, howToSet, truthy, type SettingSpec } from "../core/settings";
 import { send, type TlsSettings } from "../core/transport";
 import { toVcfError, VcfTaskFailedError, VcfTaskTimeoutError, VENDOR, type VcfErrorModel } from "./errors";
 import { wireSchema, type WireIdp, type WireSpec } from "./schema";
@@ -166,8 +166,7 @@ export function baseUrlOf(host: string): string {
 const refreshTokens = new Map<string, string>();
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export function vcfClient(connection: Record<string, unknown> | undefined): VcfClient {
-  const s = resolveSettings(connection, SETTINGS);
+export const vcfClient = clientFactory(SETTINGS, (s, connection): VcfClient => {
   for (const k of ["host", "username", "password"] as const) {
     if (!s[k]) throw new ConfigError(`${VENDOR} ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -189,7 +188,7 @@ export function vcfClient(connection: Record<string, unknown> | undefined): VcfC
       toError: toVcfError,
     }),
   );
-}
+});
 
 /** A new access token: by refresh token when one is known and still good, else by logging in. */
 export async function fetchVcfToken(baseUrl: string, username: string, password: string, tls: TlsSettings, key: string): Promise<Token> {
