@@ -276,17 +276,24 @@ export function noopProvider(length: number): string {
  * ours: what is left between the two is our provider's code. Where this one misses a target, no
  * provider with these outputs meets it through this host on this machine. Padded like
  * `noopProvider`.
+ *
+ * `computed`: our outputs that are not among the inputs (an id, a fingerprint, the server's
+ * fields), as one of our creates answered them. A create or update answers them too, beside the
+ * inputs it was given: a provider with these outputs has them to marshal. Until 2026-12-02 it
+ * answered the inputs alone, and the host's marshalling of what ours answers beyond them (3 to
+ * 35 µs a create, measured in process) was counted against ours.
  */
-export function ceilingProvider(length: number): string {
+export function ceilingProvider(length: number, computed: Props = {}): string {
   const code = [
     `const { Agent, request } = require("undici");`,
     `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
     `const runPlan = ${runPlan.toString()};`,
+    `const computed = ${JSON.stringify(computed)};`,
     `const send = async ({ __plan, __provider, ...rest }) => [await runPlan(__plan, request, pool), rest];`,
     `exports.handler = () => ({`,
-    `  create: async (inputs) => { const [id, outs] = await send(inputs); return { id, outs }; },`,
+    `  create: async (inputs) => { const [id, rest] = await send(inputs); return { id, outs: { ...computed, ...rest } }; },`,
     `  read: async (id, props) => { const [, rest] = await send(props); return { id, props: rest, inputs: rest }; },`,
-    `  update: async (id, olds, news) => { const [, outs] = await send(news); return { outs }; },`,
+    `  update: async (id, olds, news) => { const [, rest] = await send(news); return { outs: { ...computed, ...rest } }; },`,
     `  delete: async (id, props) => void (await send(props)),`,
     `});`,
   ].join("\n");
@@ -334,7 +341,10 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     const hostT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
     const bareT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
     const ceilingT: Record<Op, number[]> = { create: [], read: [], update: [], delete: [] };
-    const ceiling = ceilingProvider(provider.length);
+    // What our create answered beyond its inputs (the cold start's), for the ceiling to answer too.
+    const computed = Object.fromEntries(Object.entries(c0.outs).filter(([k]) => !(k in first.inputs) && k !== "__provider"));
+    const ceiling = ceilingProvider(provider.length, computed);
+    if (ceiling.length > provider.length) process.stderr.write(`bench: ${target.name}: the ceiling provider's text is ${ceiling.length} characters, ours ${provider.length}\n`);
     // Our provider's properties, sent to the ceiling provider with the requests it is to make.
     const viaCeiling = (props: Props, plan?: BarePlan) => ({ ...props, __provider: ceiling, ...(plan ? { __plan: plan } : {}) });
     const trips: Record<Op, number> = { create: 0, read: 0, update: 0, delete: 0 };

@@ -6,9 +6,13 @@
  * otherwise), the provider made no more HTTP requests than the API needs, and it fetched one
  * token per credential.
  */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import Module from "node:module";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Bench from "../../tools/bench";
-import { requireDist } from "../helpers";
+import { ROOT, requireDist } from "../helpers";
 
 const bench: typeof Bench = requireDist("./dist/tools/bench.js");
 
@@ -33,5 +37,36 @@ describe("ceilingProvider", () => {
     const text = bench.ceilingProvider(4000);
     expect(text).toHaveLength(4000);
     expect(text).toContain(bench.runPlan.toString());
+  });
+});
+
+describe("ceilingProvider's answers", () => {
+  it("answers our computed outputs beside the inputs from a create and an update, after sending the plan's requests", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ id: "obj-1" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/things`;
+      const computed = { fingerprint: "ab:cd", profileId: "p-0", createdAt: "2026-12-02T00:00:00Z" };
+      const text = bench.ceilingProvider(4000, computed);
+      expect(text).toHaveLength(4000);
+      // Loaded as the host loads a provider's text: a module whose `handler` makes the provider.
+      const m = new Module(path.join(ROOT, "ceiling.js"));
+      m.paths = (Module as unknown as { _nodeModulePaths(p: string): string[] })._nodeModulePaths(ROOT);
+      (m as unknown as { _compile(c: string, f: string): void })._compile(text, path.join(ROOT, "ceiling.js"));
+      const provider = (m.exports as { handler(): Record<string, (...a: unknown[]) => Promise<any>> }).handler();
+      const inputs = { name: "n", digest: "sha256" };
+      const created = await provider.create({ ...inputs, __provider: "x", __plan: { steps: [{ method: "POST", url: base, token: "t", body: inputs }], idField: "id" } });
+      expect(created).toEqual({ id: "obj-1", outs: { ...computed, ...inputs } });
+      const updated = await provider.update("obj-1", {}, { ...inputs, digest: "sha512", __provider: "x", __plan: { steps: [{ method: "PUT", url: `${base}/{id}`, token: "t" }], id: "obj-1" } });
+      expect(updated).toEqual({ outs: { ...computed, ...inputs, digest: "sha512" } });
+      expect(seen).toEqual(["POST /things", "PUT /things/obj-1"]);
+    } finally {
+      server.close();
+    }
   });
 });
