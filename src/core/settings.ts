@@ -50,19 +50,22 @@ export interface SettingSpec {
 /** Where a setting's value came from, for messages. */
 type Source = { value: unknown; from: string };
 
+const given = (v: unknown) => v !== undefined && v !== null && v !== "";
+
+/** A config key's or variable's raw value in our spelling (see `convert`). */
+function read(spec: SettingSpec, name: string, raw: string | undefined): unknown {
+  const f = spec.convert?.[name];
+  return f && typeof raw === "string" && raw !== "" ? f(raw) : raw;
+}
+
 function lookup(connection: Record<string, unknown> | undefined, spec: SettingSpec): Source | undefined {
-  const given = (v: unknown) => v !== undefined && v !== null && v !== "";
   if (given(connection?.[spec.input])) return { value: connection![spec.input], from: `connection.${spec.input}` };
-  const read = (name: string, raw: string | undefined): unknown => {
-    const f = spec.convert?.[name];
-    return f && typeof raw === "string" && raw !== "" ? f(raw) : raw;
-  };
   for (const k of configKeys(spec)) {
-    const c = read(k, stackConfig.get(k));
+    const c = read(spec, k, stackConfig.get(k));
     if (given(c)) return { value: c, from: `the stack config ${k}` };
   }
   for (const e of spec.env ?? []) {
-    const v = read(e, process.env[e]);
+    const v = read(spec, e, process.env[e]);
     if (given(v)) return { value: v, from: `the environment variable ${e}` };
   }
   return undefined;
@@ -72,9 +75,20 @@ function configKeys(spec: SettingSpec): readonly string[] {
   return typeof spec.config === "string" ? [spec.config] : spec.config;
 }
 
+// Endpoints already looked at and found without userinfo: every hook call resolves its settings
+// again, and parsing the same URLs on each was a visible part of a create's CPU.
+const cleanEndpoints = new Set<string>();
+
 /** Why an endpoint setting cannot be used, or undefined; never quotes the userinfo itself. */
 function endpointProblem(spec: SettingSpec, s: Source): string | undefined {
   if (!spec.endpoint || typeof s.value !== "string") return undefined;
+  if (cleanEndpoints.has(s.value)) return undefined;
+  const problem = userinfoProblem(spec as SettingSpec & { endpoint: { credentials: string } }, s as Source & { value: string });
+  if (problem === undefined && cleanEndpoints.size < 256) cleanEndpoints.add(s.value);
+  return problem;
+}
+
+function userinfoProblem(spec: SettingSpec & { endpoint: { credentials: string } }, s: Source & { value: string }): string | undefined {
   const v = s.value.trim();
   let u: URL;
   try {

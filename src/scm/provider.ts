@@ -18,6 +18,7 @@ import {
   argsSchema,
   containerOf,
   CONTAINERS,
+  encryptedOf,
   fromWire,
   INPUT_KEYS,
   LOCAL_KEYS,
@@ -40,7 +41,7 @@ function state(p: Props): ScepProfileState {
 }
 
 function outputs(s: ScepProfileState, live: WireProfile, unverified: string[] = []): ScepProfileOutputs {
-  return withUnverified({ ...s, encryptedValues: fromWire(live).encrypted }, unverified);
+  return withUnverified({ ...s, encryptedValues: encryptedOf(live) }, unverified);
 }
 
 /** `folder:::id`, `:snippet::id`, `::device:id` (the vendor's Terraform import ids) or a bare id. */

@@ -383,11 +383,16 @@ export function fromWire(w: WireProfile): {
   inputs: Omit<ScepProfileState, "connection">;
   encrypted: Record<string, string>;
 } {
+  return { inputs: z.decode(profileCodec, w) as Omit<ScepProfileState, "connection">, encrypted: encryptedOf(w) };
+}
+
+/** The API's ciphertext of each secret leaf, by path: all a create or update keeps of its answer (no decode). */
+export function encryptedOf(w: WireProfile): Record<string, string> {
   const encrypted: Record<string, string> = {};
   const ch = w.scep_challenge;
   if (ch?.fixed !== undefined) encrypted["scepChallenge.fixed"] = ch.fixed;
   else if (ch?.dynamic?.password !== undefined) encrypted["scepChallenge.dynamic.password"] = ch.dynamic.password;
-  return { inputs: z.decode(profileCodec, w) as Omit<ScepProfileState, "connection">, encrypted };
+  return encrypted;
 }
 
 export function containerOf(a: { folder?: string; snippet?: string; device?: string }): { kind: ContainerKind; name: string } {
