@@ -434,7 +434,15 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       // Ours and the ceiling back to back, first one then the other in turn: the throughput
       // verdict is their ratio within a round (the median of the rounds), so both see the same
       // machine; apart, the ceiling alone moved by up to 40 % between runs.
-      const [ms, cms] = round % 2 === 0 ? [await ours(), await best()] : (([c, o]) => [o, c])([await best(), await ours()]);
+      let ms: number;
+      let cms: number;
+      if (round % 2 === 0) {
+        ms = await ours();
+        cms = await best();
+      } else {
+        cms = await best();
+        ms = await ours();
+      }
       if (counted) {
         hostMs.push(ms);
         ceilingMs.push(cms);

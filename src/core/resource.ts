@@ -34,14 +34,14 @@ export abstract class TrustplaneResource extends pulumi.dynamic.Resource {
     const stackLimit = Error.stackTraceLimit;
     if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
-    super(
-      providerStub(type),
-      name,
-      { ...Object.fromEntries(outputKeys.map((k) => [k, undefined])), ...args, ...(decided ? { [DERIVED_SECRETS_KEY]: decided } : {}) },
-      { ...opts, additionalSecretOutputs: secret },
-      module,
-      kind,
-    );
+      super(
+        providerStub(type),
+        name,
+        { ...Object.fromEntries(outputKeys.map((k) => [k, undefined])), ...args, ...(decided ? { [DERIVED_SECRETS_KEY]: decided } : {}) },
+        { ...opts, additionalSecretOutputs: secret },
+        module,
+        kind,
+      );
     } catch (err) {
       Error.stackTraceLimit = stackLimit;
       if (err instanceof Error) Error.captureStackTrace(err, TrustplaneResource);

@@ -167,8 +167,9 @@ export function clientFactory<K extends string, C>(
   const kept = new Map<string, C>();
   return (connection) => {
     const s = resolveSettings(connection, specs);
-    // The two TLS switches are also read from the connection as booleans (see each vendor's build).
-    const key = JSON.stringify([s, connection?.insecureSkipTlsVerify ?? null, connection?.tokenInsecureSkipTlsVerify ?? null, transportEnv()]);
+    // `s` holds every connection input the build reads (a boolean switch resolves to "true" or
+    // "false"), so the settings and the transport's environment are the whole key.
+    const key = JSON.stringify([s, transportEnv()]);
     let client = kept.get(key);
     if (client === undefined) {
       client = build(s, connection);

@@ -91,4 +91,13 @@ describe("clientFactory", () => {
     expect(scmClient({ ...connection })).toBe(a);
     expect(scmClient({ ...connection, tsgId: "1234567891" })).not.toBe(a);
   });
+
+  it("keeps a boolean TLS switch of the connection apart (it resolves into the settings, the key)", () => {
+    const connection = { clientId: "id", clientSecret: "secret-xyz", tsgId: "1234567890", apiUrl: "https://api.example.com" };
+    const verified = scmClient(connection);
+    const unverified = scmClient({ ...connection, insecureSkipTlsVerify: true });
+    expect(unverified).not.toBe(verified);
+    expect(unverified.api.settings.tls?.insecureSkipTlsVerify).toBe(true);
+    expect(verified.api.settings.tls?.insecureSkipTlsVerify).toBe(false);
+  });
 });
