@@ -815,7 +815,7 @@ async function main(): Promise<void> {
   const latencies = (arg("--latency") ?? "20").split(",").map(Number);
   const parts = (arg("--parts") ?? "hooks,registration,stack").split(",");
   const registrationCount = Number(arg("--registration") ?? 300);
-  // The full sizes of issue 17 (100,500,1000) take about 20 minutes here; the default run stays under 6.
+  // The full sizes of issue 17 (100,500,1000) took 33 minutes here (docs/benchmark.md); the default run stays under 6.
   const stackSizes = (arg("--stack-sizes") ?? DEFAULT_STACK_SIZES).split(",").map(Number);
   const stackParallels = (arg("--stack-parallel") ?? "0,1").split(",").map(Number);
   const progress = (l: string) => process.stderr.write(`[${Math.round((Date.now() - started) / 1000)} s] ${l}\n`);
