@@ -162,7 +162,9 @@ const KEPT_CLIENTS = 32;
  */
 export function clientFactory<K extends string, C>(
   specs: Record<K, SettingSpec>,
-  build: (s: Resolved<K>, connection: Record<string, unknown> | undefined) => C,
+  // The settings alone: they are the key, so a build that read the connection itself could be
+  // handed a client built for another.
+  build: (s: Resolved<K>) => C,
 ): (connection: Record<string, unknown> | undefined) => C {
   const kept = new Map<string, C>();
   return (connection) => {
@@ -172,7 +174,7 @@ export function clientFactory<K extends string, C>(
     const key = JSON.stringify([s, transportEnv()]);
     let client = kept.get(key);
     if (client === undefined) {
-      client = build(s, connection);
+      client = build(s);
       if (kept.size >= KEPT_CLIENTS) kept.delete(kept.keys().next().value as string);
       kept.set(key, client);
     }

@@ -137,7 +137,7 @@ export function normaliseHost(host: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export const cxifClient = clientFactory(SETTINGS, (s, connection): CxifClient => {
+export const cxifClient = clientFactory(SETTINGS, (s): CxifClient => {
   for (const k of ["host", "tokenUrl", "clientId", "clientSecret"] as const) {
     if (!s[k]) throw new ConfigError(`CX Industries Framework ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -147,12 +147,12 @@ export const cxifClient = clientFactory(SETTINGS, (s, connection): CxifClient =>
     caBundle: s.caBundle,
     clientCert: s.clientCert,
     clientKey: s.clientKey,
-    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify),
   };
   const tokenUrl = s.tokenUrl!;
   // The cache key identifies the credential without holding the secret in plain text.
   const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, scope])).digest("hex");
-  const tokenTls = tlsForEndpoint(tls, host, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true);
+  const tokenTls = tlsForEndpoint(tls, host, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify));
   const fetchToken = (): Promise<Token> => fetchCxifToken(tokenUrl, s.clientId!, s.clientSecret!, scope, tokenTls);
   return new CxifClient(
     new JsonApi({

@@ -216,7 +216,7 @@ function pemText(value: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export const czertainlyClient = clientFactory(SETTINGS, (s, connection): CzertainlyClient => {
+export const czertainlyClient = clientFactory(SETTINGS, (s): CzertainlyClient => {
   if (!s.url) throw new ConfigError(`CZERTAINLY url is not set (Core's base URL, https://<host>/api): ${howToSet(SETTINGS.url)}`);
   const viaHeader = s.clientCertHeader !== undefined && s.clientCertHeader !== "";
   const oauth = s.tokenUrl !== undefined || s.clientId !== undefined || s.clientSecret !== undefined;
@@ -247,7 +247,7 @@ export const czertainlyClient = clientFactory(SETTINGS, (s, connection): Czertai
     caBundle: s.caBundle,
     clientCert: viaHeader ? undefined : s.clientCert,
     clientKey: viaHeader ? undefined : s.clientKey,
-    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify),
   };
   const headers: Record<string, string> = {};
   // Core URL-decodes the header and strips the PEM armour (§1.2); URL-encoding keeps it one line.
@@ -264,7 +264,7 @@ export const czertainlyClient = clientFactory(SETTINGS, (s, connection): Czertai
         // RFC 6749 §2.3.1 encoding: Core does not prescribe the provider; Keycloak, Entra ID and Okta decode it [inferred].
         basicEncoding: "form-urlencoded",
         // Core's insecureSkipTlsVerify holds for Core's origin: the client secret goes to a verified provider unless its own setting says otherwise.
-        tls: tlsForEndpoint(tls, s.url!, c.tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true),
+        tls: tlsForEndpoint(tls, s.url!, c.tokenUrl, truthy(s.tokenInsecureSkipTlsVerify)),
         // Keycloak's default access token lifespan, when the answer states none [unverified].
         defaultExpiresIn: 300,
         toError: toCzertainlyError,

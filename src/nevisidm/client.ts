@@ -91,7 +91,7 @@ export function baseUrlOf(url: string): string {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export const nevisidmClient = clientFactory(SETTINGS, (s, connection): NevisidmClient => {
+export const nevisidmClient = clientFactory(SETTINGS, (s): NevisidmClient => {
   if (!s.url) throw new ConfigError(`${VENDOR} URL is not set: ${howToSet(SETTINGS.url)}`);
   if (!/^https?:\/\/[^\s/]+/i.test(s.url)) throw new ConfigError(`${VENDOR} URL '${s.url}' is not an http(s) URL`);
   if (!s.token) {
@@ -108,7 +108,7 @@ export const nevisidmClient = clientFactory(SETTINGS, (s, connection): NevisidmC
     caBundle: s.caBundle,
     clientCert: s.clientCert,
     clientKey: s.clientKey,
-    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify),
   };
   return new NevisidmClient(
     new JsonApi({

@@ -138,7 +138,7 @@ export class ScmClient {
 }
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export const scmClient = clientFactory(SETTINGS, (s, connection): ScmClient => {
+export const scmClient = clientFactory(SETTINGS, (s): ScmClient => {
   for (const k of ["clientId", "clientSecret", "tsgId"] as const) {
     if (!s[k]) throw new ConfigError(`Strata Cloud Manager ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -146,12 +146,12 @@ export const scmClient = clientFactory(SETTINGS, (s, connection): ScmClient => {
     caBundle: s.caBundle,
     clientCert: s.clientCert,
     clientKey: s.clientKey,
-    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify),
   };
   const tokenUrl = s.tokenUrl as string;
   // The cache key identifies the credential without holding the secret in plain text.
   const key = createHash("sha256").update(JSON.stringify([tokenUrl, s.clientId, s.clientSecret, s.tsgId])).digest("hex");
-  const tokenTls = tlsForEndpoint(tls, s.apiUrl as string, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify) || connection?.tokenInsecureSkipTlsVerify === true);
+  const tokenTls = tlsForEndpoint(tls, s.apiUrl as string, tokenUrl, truthy(s.tokenInsecureSkipTlsVerify));
   const fetchToken = (): Promise<Token> => fetchScmToken(tokenUrl, s.clientId!, s.clientSecret!, s.tsgId!, tokenTls);
   return new ScmClient(
     new JsonApi({

@@ -166,7 +166,7 @@ export function baseUrlOf(host: string): string {
 const refreshTokens = new Map<string, string>();
 
 /** Builds a client from `connection` / stack config / environment (in that order). */
-export const vcfClient = clientFactory(SETTINGS, (s, connection): VcfClient => {
+export const vcfClient = clientFactory(SETTINGS, (s): VcfClient => {
   for (const k of ["host", "username", "password"] as const) {
     if (!s[k]) throw new ConfigError(`${VENDOR} ${k} is not set: ${howToSet(SETTINGS[k])}`);
   }
@@ -174,7 +174,7 @@ export const vcfClient = clientFactory(SETTINGS, (s, connection): VcfClient => {
     caBundle: s.caBundle,
     clientCert: s.clientCert,
     clientKey: s.clientKey,
-    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify) || connection?.insecureSkipTlsVerify === true,
+    insecureSkipTlsVerify: truthy(s.insecureSkipTlsVerify),
   };
   const baseUrl = baseUrlOf(s.host!);
   // The cache key identifies the credential without holding the password in plain text.
