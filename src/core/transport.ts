@@ -244,19 +244,8 @@ export async function send(
         left,
       );
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_RESPONSE_BYTES) {
-        res.body.destroy();
-        throw new ResponseTooLargeError(
-          `${vendor} API ${req.method} ${req.url} answered more than ${MAX_RESPONSE_BYTES} bytes; refusing to read it`,
-        );
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") };
+    const text = await readText(res.body, () => new ResponseTooLargeError(`${vendor} API ${req.method} ${req.url} answered more than ${MAX_RESPONSE_BYTES} bytes; refusing to read it`));
+    return { status: res.statusCode, headers: res.headers, text };
   } catch (e) {
     if (e instanceof ResponseTooLargeError) throw e;
     const code = (e as { code?: string }).code;
@@ -264,6 +253,38 @@ export async function send(
   } finally {
     clearTimeout(cut);
   }
+}
+
+/**
+ * The whole body as UTF-8 text, refusing more than `MAX_RESPONSE_BYTES`: undici's own `text()`
+ * has no bound. Read through the stream's events rather than `for await`: the async iterator
+ * (its promise per chunk and end-of-stream watcher) was a visible part of each answer's CPU in
+ * the host (docs/benchmark.md). A body destroyed with an error (the attempt's deadline above, a
+ * cut socket) rejects with that error; one closed before its end without an error, too.
+ */
+function readText(body: Dispatcher.ResponseData["body"], tooLarge: () => Error): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_RESPONSE_BYTES) {
+        reject(tooLarge());
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once("end", () => {
+      ended = true;
+      resolve((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8"));
+    });
+    body.once("error", reject);
+    body.once("close", () => {
+      if (!ended) reject(Object.assign(new Error("the connection closed before the answer was complete"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    });
+  });
 }
 
 function hintFor(code: string | undefined, url: string, tls: TlsSettings): string | undefined {
