@@ -56,18 +56,29 @@ export function renamingCodec<W extends z.ZodType, P extends z.ZodObject>(wire: 
   const names = Object.keys(program.shape)
     .filter((k) => !o.skip?.includes(k))
     .map((k) => [k, o.rename?.[k] ?? o.wireName(k)] as const);
-  return z.codec(wire, program, {
-    decode: (w) => {
+  const transforms = {
+    decode: (w: z.output<W>) => {
       const src = w as Obj;
       const out: Obj = {};
       for (const [k, name] of names) out[k] = src[name];
-      return defined(o.decode ? o.decode(out, w as z.output<W>) : out) as z.input<P>;
+      return defined(o.decode ? o.decode(out, w) : out) as z.input<P>;
     },
-    encode: (p) => {
+    encode: (p: z.input<P>) => {
       const src = p as Obj;
       const out: Obj = {};
       for (const [k, name] of names) out[name] = src[k];
       return defined(o.encode ? o.encode(out, p as z.output<P>) : out) as z.output<W>;
     },
+  };
+  return Object.assign(z.codec(wire, program, transforms), {
+    /**
+     * The same mapping, its wire side taken as already read: for an answer the client has just
+     * parsed with `wire` (`expectAnswer`), so that each answer is checked once, not twice (in the
+     * host, zod was the largest part of our CPU per answer: docs/benchmark.md). The program side
+     * is still parsed, its defaults and transforms applied. Encoding through it leaves the body
+     * unchecked against `wire`: only for a loose wire schema, which could not refuse a key the
+     * renaming would not write anyway (a strict one, CZERTAINLY's bodies, stays checked).
+     */
+    checked: z.codec<z.ZodCustom<z.output<W>, z.output<W>>, P>(z.custom<z.output<W>>(() => true), program, transforms),
   });
 }

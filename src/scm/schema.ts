@@ -373,17 +373,18 @@ export const profileCodec = renamingCodec(wireBodySchema, liveSchema, {
 });
 
 /** Checked inputs → request body. */
-export const toWire = (a: ScepProfileState): WireBody => z.encode(profileCodec, a as z.output<typeof liveSchema>) as WireBody;
+export const toWire = (a: ScepProfileState): WireBody => z.encode(profileCodec.checked, a as z.output<typeof liveSchema>) as WireBody;
 
 /**
- * Live object → inputs that reproduce it, except the secret leaves: the API answers those
- * encrypted, so they come back as `encrypted` (by path) and the caller decides what plaintext to keep.
+ * Live object (an answer the client has read with `wireSchema`) → inputs that reproduce it,
+ * except the secret leaves: the API answers those encrypted, so they come back as `encrypted` (by
+ * path) and the caller decides what plaintext to keep.
  */
 export function fromWire(w: WireProfile): {
   inputs: Omit<ScepProfileState, "connection">;
   encrypted: Record<string, string>;
 } {
-  return { inputs: z.decode(profileCodec, w) as Omit<ScepProfileState, "connection">, encrypted: encryptedOf(w) };
+  return { inputs: z.decode(profileCodec.checked, w) as Omit<ScepProfileState, "connection">, encrypted: encryptedOf(w) };
 }
 
 /** The API's ciphertext of each secret leaf, by path: all a create or update keeps of its answer (no decode). */

@@ -368,15 +368,16 @@ const liveCodec = renamingCodec(
 
 /** Checked inputs (or state) → the POST and PATCH body. */
 export function toWire(a: IdentityProviderState): WireSpec {
-  return z.encode(specCodec, a as z.output<typeof specCodec>);
+  return z.encode(specCodec.checked, a as z.output<typeof specCodec>);
 }
 
 /**
- * Live object → the inputs that reproduce it, without the write-only leaves (the caller knows
- * them from state, or an import cannot), and the outputs.
+ * Live object (an answer the client has read with `wireSchema`) → the inputs that reproduce it,
+ * without the write-only leaves (the caller knows them from state, or an import cannot), and the
+ * outputs.
  */
 export function fromWire(w: WireIdp): { inputs: Omit<IdentityProviderState, "connection">; outputs: LiveOutputs } {
-  const { name, type, ldap, oidc, ...outputs } = z.decode(liveCodec, w);
+  const { name, type, ldap, oidc, ...outputs } = z.decode(liveCodec.checked, w);
   const inputs = defined({ name, type, ldap, oidc }) as Omit<IdentityProviderState, "connection">;
   return { inputs, outputs: outputs as LiveOutputs };
 }
