@@ -171,7 +171,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
  * event emitter after it), and the benchmark's own process stands for the engine, which has none
  * of that.
  */
-function serializedProvider(target: BenchTarget, inputs: Props): string {
+export function serializedProvider(target: BenchTarget, inputs: Props): string {
   const script = `
     const pulumi = require("@pulumi/pulumi");
     const [vendor, cls] = ${JSON.stringify(target.type)}.split(":");
