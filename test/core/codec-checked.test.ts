@@ -1,0 +1,65 @@
+/**
+ * A renaming codec's `checked` twin (src/core/codec.ts): the same mapping for an answer the
+ * client has already parsed with the wire schema, so each answer is parsed once. It must give
+ * what the full codec gives for that answer, still apply the program side's defaults and
+ * transforms, and not run the wire schema again.
+ */
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { renamingCodec, snakeCase } from "../../src/core/codec";
+import { fromWire as scmFromWire, profileCodec, toWire as scmToWire, wireSchema as scmWire } from "../../src/scm/schema";
+
+describe("renamingCodec(...).checked", () => {
+  let wireParses = 0;
+  const wire = z
+    .looseObject({ display_name: z.string(), max_age: z.number().optional(), tag: z.string().optional().transform((t) => t || undefined) })
+    .refine(() => ++wireParses > 0);
+  const program = z.object({ displayName: z.string(), maxAge: z.number().default(30), tag: z.string().optional() });
+  const codec = renamingCodec(wire, program, { wireName: snakeCase });
+
+  it("decodes a parsed answer as the full codec does, program defaults applied, without parsing the wire again", () => {
+    const raw = { display_name: "a", tag: "", extra: 1 };
+    const parsed = wire.parse(raw);
+    const full = z.decode(codec, raw);
+    wireParses = 0;
+    const once = z.decode(codec.checked, parsed);
+    expect(wireParses).toBe(0);
+    expect(once).toStrictEqual(full);
+    expect(once).toStrictEqual({ displayName: "a", maxAge: 30 });
+  });
+
+  it("still refuses a program side that does not hold", () => {
+    expect(() => z.decode(codec.checked, { display_name: 7 } as never)).toThrow();
+  });
+
+  it("encodes as the full codec does (over a wire schema without a transform, which zod cannot encode through)", () => {
+    const plain = renamingCodec(z.looseObject({ display_name: z.string(), max_age: z.number().optional(), tag: z.string().optional() }), program, { wireName: snakeCase });
+    const p = { displayName: "b", maxAge: 5, tag: "t" };
+    expect(z.encode(plain.checked, p)).toStrictEqual(z.encode(plain, p));
+    expect(z.encode(plain.checked, p)).toStrictEqual({ display_name: "b", max_age: 5, tag: "t" });
+  });
+});
+
+describe("SCM answers are decoded once", () => {
+  const answer = {
+    id: "123e4567-e89b-12d3-a456-426655440000",
+    folder: "Shared",
+    name: "p",
+    scep_challenge: { dynamic: { otp_server_url: "https://otp.example.com", username: "u", password: "-AQ==enc" } },
+    ca_identity_name: "CA",
+    algorithm: { rsa: { rsa_nbits: 2048 } },
+    digest: "sha256",
+    scep_url: "https://scep.example.com/scep",
+    unmodelled: { kept: true },
+  };
+
+  it("fromWire of the client's parsed answer is the full codec's decode of the raw one", () => {
+    const { inputs } = scmFromWire(scmWire.parse(answer));
+    expect(inputs).toStrictEqual(z.decode(profileCodec, answer));
+  });
+
+  it("toWire gives the body the full codec gives", () => {
+    const { inputs } = scmFromWire(scmWire.parse(answer));
+    expect(scmToWire(inputs as never)).toStrictEqual(z.encode(profileCodec, inputs as never));
+  });
+});
