@@ -73,8 +73,8 @@ export function renamingCodec<W extends z.ZodType, P extends z.ZodObject>(wire: 
   return Object.assign(z.codec(wire, program, transforms), {
     /**
      * The same mapping, its wire side taken as already read: for an answer the client has just
-     * parsed with `wire` (`expectAnswer`), so that each answer is checked once, not twice (in the
-     * host, zod was the largest part of our CPU per answer: docs/benchmark.md). The program side
+     * parsed with `wire` (`expectAnswer`), so that each answer is checked once, not twice (in a
+     * host CPU profile, zod was about a quarter of our code's CPU per read: docs/benchmark.md). The program side
      * is still parsed, its defaults and transforms applied. Encoding through it leaves the body
      * unchecked against `wire`: only for a loose wire schema, which could not refuse a key the
      * renaming would not write anyway (a strict one, CZERTAINLY's bodies, stays checked).
