@@ -9,8 +9,18 @@
  * `createOnce` in ./lookup), because only the caller can look up whether it landed.
  */
 import * as fs from "node:fs";
-import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { ERROR_CODES, TransportError } from "./errors";
+
+/**
+ * undici, loaded by the first request rather than with this module. The engine starts a new
+ * dynamic-provider host for every operation, and a `pulumi preview` runs only check and diff,
+ * which send nothing: loading undici's hundred-odd modules there was about 65 ms of each
+ * preview's host on this 2-core machine (docs/benchmark.md). A Pulumi program importing the
+ * package does not load it either.
+ */
+let undiciModule: typeof import("undici") | undefined;
+const undici = (): typeof import("undici") => (undiciModule ??= require("undici") as typeof import("undici"));
 
 export interface TlsSettings {
   /** PEM text or a path to a PEM file: extra CAs to trust (private CAs, self-signed emulators). */
@@ -147,6 +157,7 @@ export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatche
     bodyTimeout: retry.timeoutMs,
     connect,
   };
+  const { Agent, EnvHttpProxyAgent, interceptors } = undici();
   const base: Dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
   d = base.compose(
     // Innermost, so it sees each attempt the retry interceptor makes (see `send`).

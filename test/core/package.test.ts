@@ -43,6 +43,26 @@ describe("the package as a program and the engine load it", () => {
     expect(emulatorModules(files)).toEqual([]);
   });
 
+  it("a preview's host (check and diff of every resource type) loads no HTTP client: undici comes with the first request", () => {
+    // The engine starts a host per operation; a preview only checks and diffs, offline.
+    const script = `
+      const p = require("trustplane/provider");
+      const undiciLoaded = () => Object.keys(require.cache).some((k) => k.includes("/node_modules/undici/"));
+      (async () => {
+        for (const t of p.resourceTypes) {
+          const h = p.hooks(t);
+          const checked = await h.check({}, {});
+          await h.diff("id", checked.inputs ?? {}, checked.inputs ?? {});
+        }
+        const before = undiciLoaded();
+        // The first request loads it: a read of an unreachable endpoint fails fast, after the load.
+        await p.hooks("scm:ScepProfile").read("x", { connection: { clientId: "c", clientSecret: "s", tsgId: "1", tokenUrl: "http://127.0.0.1:9/t", apiUrl: "http://127.0.0.1:9/a" } }).catch(() => {});
+        process.stdout.write(JSON.stringify({ before, after: undiciLoaded() }));
+      })();`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, TRUSTPLANE_MAX_RETRIES: "0" } });
+    expect(JSON.parse(out)).toEqual({ before: false, after: true });
+  });
+
   it("trustplane/emulators resolves to the built module and exports the five start functions", () => {
     const out = execFileSync(
       process.execPath,
