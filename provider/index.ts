@@ -4,8 +4,19 @@
  * implementation, loaded on first use so a stack that uses one vendor loads only that vendor.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { engineFacing } from "../src/core/engine";
 import { setStackConfig } from "../src/core/settings";
+
+// zod compiles a parser for each object schema the first time it parses one (its "fastpass", code
+// made with `new Function` and then compiled by V8), which pays only after thousands of parses of
+// the same schema. The engine starts a new host for every operation, and a host checks and reads a
+// few hundred resources at most before it is stopped: measured on this machine (SCM's answer, its
+// wire schema then the program side), the first parse took 4.5-12 ms with it and 2-3 ms without,
+// the next 40 parses 40-53 us each against 22, and a parse once hot 5-6 us against 6.4-7.3. So
+// the host parses without it. The switch is read as each schema is built, so it comes before any
+// vendor's module loads (they load in `hooks`, below); parsing gives the same results either way.
+z.config({ jitless: true });
 
 export type Hooks = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">>;
 

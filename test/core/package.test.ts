@@ -63,6 +63,25 @@ describe("the package as a program and the engine load it", () => {
     expect(JSON.parse(out)).toEqual({ before: false, after: true });
   });
 
+  it("the engine's host parses without zod's generated parsers (no code made at run time): a host lives for one operation", () => {
+    // zod makes each object schema's parser with `new Function` on its first parse; counted here.
+    const script = `
+      let made = 0;
+      const RealFunction = Function;
+      globalThis.Function = new Proxy(RealFunction, { construct: (t, args) => (made++, Reflect.construct(t, args)) });
+      const p = require("trustplane/provider");
+      (async () => {
+        for (const t of p.resourceTypes) await p.hooks(t).check({}, {});
+        const scm = await p.hooks("scm:ScepProfile").check({}, {
+          folder: "F", name: "n", scepChallenge: { none: {} }, caIdentityName: "CA",
+          algorithm: { rsa: { rsaNbits: 2048 } }, digest: "sha256", scepUrl: "https://pki.example.com/scep",
+        });
+        process.stdout.write(JSON.stringify({ failures: scm.failures ?? [], made, jitless: require("zod/v4/core").globalConfig.jitless }));
+      })();`;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }));
+    expect(out).toEqual({ failures: [], made: 0, jitless: true });
+  });
+
   it("trustplane/emulators resolves to the built module and exports the five start functions", () => {
     const out = execFileSync(
       process.execPath,
