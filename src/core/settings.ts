@@ -15,10 +15,13 @@ export interface ConfigSource {
 }
 
 let stackConfig: ConfigSource = { get: () => undefined };
+/** Counts the stack configs set, so that what was resolved under an earlier one is known to be stale. */
+let stackConfigGeneration = 0;
 
 /** Called from the provider's `configure` with the engine's config. */
 export function setStackConfig(config: ConfigSource | undefined): void {
   stackConfig = config ?? { get: () => undefined };
+  stackConfigGeneration++;
 }
 
 export interface SettingSpec {
@@ -151,12 +154,13 @@ export type Resolved<K extends string> = Record<K, string | undefined>;
 const KEPT_CLIENTS = 32;
 
 /**
- * A vendor's client factory that resolves the settings on every call (a resource's `connection`,
- * the stack config and the environment decide them, and may differ from one resource to the
- * next) but builds a client once per distinct settings, not once per hook call: a client's
+ * A vendor's client factory that resolves the settings whenever their sources differ from a call
+ * before (a resource's `connection`, the stack config and the environment decide them, and may
+ * differ from one resource to the next) and builds a client once per distinct settings, not once
+ * per hook call: a client's
  * layers, its token cache key (a SHA-256), its retry settings and dispatcher were about a tenth
  * of a create's CPU in the benchmark (docs/benchmark.md). A failed build (a setting missing) is
- * not kept, so each call says so again. The key holds the settings' values, secrets among them,
+ * not kept, so each call says so again. The keys hold the settings' values, secrets among them,
  * in this process's memory only, where the client built from them holds them anyway; and the
  * transport's environment (retry knobs, proxies), so that a changed variable makes a new client.
  */
@@ -167,7 +171,20 @@ export function clientFactory<K extends string, C>(
   build: (s: Resolved<K>) => C,
 ): (connection: Record<string, unknown> | undefined) => C {
   const kept = new Map<string, C>();
+  // What a resolution reads, besides the connection and the stack config: these variables alone.
+  const envNames = [...new Set(Object.values<SettingSpec>(specs).flatMap((spec) => spec.env ?? []))];
+  // The client each set of sources (the connection as given, the stack config set, the variables'
+  // values) resolved to, so that a hook whose sources are the ones the last hooks had takes it
+  // without resolving every setting again: the resolution (each setting looked for in the
+  // connection, the stack config and the environment, endpoints checked, the key written) was
+  // about half of a hot read hook's own CPU in the host (docs/benchmark.md). Only a resolution
+  // that succeeded is kept, so a missing or refused setting is said again on each call.
+  const bySources = new Map<string, C>();
   return (connection) => {
+    let sources = `${stackConfigGeneration}\u0000${connection === undefined ? "" : JSON.stringify(connection)}\u0000${transportEnv()}`;
+    for (const name of envNames) sources += `${process.env[name] ?? ""}\u0000`;
+    const known = bySources.get(sources);
+    if (known !== undefined) return known;
     const s = resolveSettings(connection, specs);
     // `s` holds every connection input the build reads (a boolean switch resolves to "true" or
     // "false"), so the settings and the transport's environment are the whole key.
@@ -175,11 +192,16 @@ export function clientFactory<K extends string, C>(
     let client = kept.get(key);
     if (client === undefined) {
       client = build(s);
-      if (kept.size >= KEPT_CLIENTS) kept.delete(kept.keys().next().value as string);
-      kept.set(key, client);
+      keep(kept, key, client);
     }
+    keep(bySources, sources, client);
     return client;
   };
+}
+
+function keep<C>(m: Map<string, C>, key: string, value: C): void {
+  if (m.size >= KEPT_CLIENTS) m.delete(m.keys().next().value as string);
+  m.set(key, value);
 }
 
 export function truthy(v: string | undefined): boolean {

@@ -64,6 +64,24 @@ describe("clientFactory", () => {
     expect(make({ url: "https://b.example.com" })).toBe(fromConnection);
   });
 
+  it("resolves the settings again only when a source changed: the stack config is not read again for the same sources", () => {
+    process.env.TP_TEST_URL = "https://a.example.com";
+    let reads = 0;
+    setStackConfig({ get: (k) => (reads++, k === "trustplane:testToken" ? "t-config" : undefined) });
+    const { make } = factory();
+    const first = make(undefined);
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect(make(undefined)).toBe(first);
+    expect(reads).toBe(afterFirst);
+    // Each source, changed, is seen at once: a variable, the connection, a new stack config.
+    process.env.TP_TEST_URL = "https://a2.example.com";
+    expect(make(undefined).url).toBe("https://a2.example.com");
+    expect(make({ url: "https://b.example.com" }).url).toBe("https://b.example.com");
+    setStackConfig({ get: (k) => (k === "trustplane:testToken" ? "t-other" : undefined) });
+    expect(make(undefined).token).toBe("t-other");
+  });
+
   it("builds again when the transport's environment changes (its retry settings and dispatcher come from there)", () => {
     process.env.TP_TEST_URL = "https://a.example.com";
     const { make } = factory();
