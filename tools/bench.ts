@@ -25,7 +25,8 @@
  * (tools/stack-bench.ts), with a chart (tools/chart.ts).
  * Options: --iterations N (40), --parallel N (500), --latency 20 (20,0 adds the 0 ms run), --only <name part>,
  * --parts hooks,registration,stack, --registration N (300), --stack-sizes 20,100 (issue 17's full
- * sizes: 100,500,1000), --stack-parallel 0,1 (0: the engine's default).
+ * sizes: 100,500,1000), --stack-parallel 0,1 (0: the engine's default), --stack-repeats 3 (runs of
+ * each preview and refresh per side, the median counting; 1 for the full sizes).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -818,6 +819,9 @@ async function main(): Promise<void> {
   // The full sizes of issue 17 (100,500,1000) took 33 minutes here (docs/benchmark.md); the default run stays under 6.
   const stackSizes = (arg("--stack-sizes") ?? DEFAULT_STACK_SIZES).split(",").map(Number);
   const stackParallels = (arg("--stack-parallel") ?? "0,1").split(",").map(Number);
+  // Runs of each preview and refresh per side, the median counting (1 for the full sizes: a
+  // refresh of 1,000 at --parallel 1 takes half a minute).
+  const stackRepeats = Number(arg("--stack-repeats") ?? DEFAULT_STACK_REPEATS);
   const progress = (l: string) => process.stderr.write(`[${Math.round((Date.now() - started) / 1000)} s] ${l}\n`);
   const rows: BenchRow[] = [];
   const started = Date.now();
@@ -839,13 +843,13 @@ async function main(): Promise<void> {
     const opsFile = path.join(PKG_ROOT, "bench-results", "stack-ops.jsonl");
     fs.mkdirSync(path.dirname(opsFile), { recursive: true });
     fs.writeFileSync(opsFile, "");
-    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile });
+    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile, repeats: stackRepeats });
   }
   const out = path.join(PKG_ROOT, "bench-results");
   fs.mkdirSync(out, { recursive: true });
   const meta = {
     date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    iterations, parallel, poolConnections: POOL_CONNECTIONS, stackSizes, stackParallels, seconds: Math.round((Date.now() - started) / 1000),
+    iterations, parallel, poolConnections: POOL_CONNECTIONS, stackSizes, stackParallels, stackRepeats, seconds: Math.round((Date.now() - started) / 1000),
   };
   fs.writeFileSync(path.join(out, "bench.json"), JSON.stringify({ ...meta, rows, registration, stack }, null, 2));
   const text: string[] = [];
@@ -864,6 +868,7 @@ async function main(): Promise<void> {
 }
 
 export const DEFAULT_STACK_SIZES = "20,100";
+export const DEFAULT_STACK_REPEATS = 3;
 const REGISTRATION_ROUNDS = 3;
 
 /** The registration verdict: ours against the SDK floor of the same run. */

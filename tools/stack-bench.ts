@@ -10,6 +10,11 @@
  * (the API's minimum round trips for that operation × the latency; check and diff wait nothing,
  * as ours are offline), so the difference between the two is what our code costs, not the API.
  *
+ * Order, for each size and parallelism: ours `up`, then the floor's (its outputs are padded to the
+ * length of ours); `preview` (of the creates, on a stack of each side that is never brought up)
+ * and `refresh`, each run `repeats` times, ours and the floor's in turn, the median counting;
+ * then each side's `destroy`. The emulators run until both sides are done.
+ *
  * An operation's time runs from the engine's first printed line to its last (its summary): the
  * workspace set-up before and the `pulumi stack export` tools/engine.ts runs after are not counted. Peak memory: this process
  * (the inline program's language host; it also holds the emulators), sampled every 100 ms, and the
@@ -32,6 +37,8 @@ export interface StackOp {
   parallel: number;
   side: "ours" | "floor";
   verb: Verb;
+  /** Which run of this operation, from 1: `preview` and `refresh` are run `repeats` times, ours and the floor's in turn. */
+  run: number;
   seconds: number;
   msPerResource: number;
   ok: boolean;
@@ -182,6 +189,13 @@ export interface StackBenchOptions {
   progress?: (line: string) => void;
   /** Each operation's figures appended as a JSON line as soon as it is measured (a long run cut short keeps them). */
   opsFile?: string;
+  /**
+   * Runs of `preview` and `refresh` per side (1 if unset): each leaves the stack as it found it, so
+   * they are run again, ours and the floor's in turn, and the median counts. One run of a
+   * 1-2 s operation moved by 10-40 % between runs here (docs/benchmark.md), more than the
+   * difference it is to judge.
+   */
+  repeats?: number;
 }
 
 export interface StackRow {
@@ -192,8 +206,11 @@ export interface StackRow {
   floorSeconds: number;
   oursMsPerResource: number;
   floorMsPerResource: number;
-  /** ours / floor − 1. */
+  /** ours / floor − 1, of the medians. */
   overhead: number;
+  /** Every run's seconds, where the operation was run more than once. */
+  oursRuns: number[];
+  floorRuns: number[];
   oursLanguageHostPeakMb: number;
   floorLanguageHostPeakMb: number;
   oursProviderHostPeakMb?: number;
@@ -238,40 +255,50 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
             new tp[mod][cls](r.name, r.inputs);
           }
         };
-        let outputSizes = new Map<string, number>();
+        const repeats = Math.max(1, o.repeats ?? 1);
+        const oursB = { ...base("ours"), program: ours, config: started.config };
+        const step = async (side: "ours" | "floor", verb: Verb, b: RunOptions, run = 1) => {
+          progress(`stack bench: ${label}: ${side} ${verb}${repeats > 1 && (verb === "preview" || verb === "refresh") ? ` (run ${run} of ${repeats})` : ""}…`);
+          const op = await timedOp(verb, b);
+          record({ size, parallel, side, verb, run, ...op.figures });
+          if (!op.ok) throw new Error(`${side} ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
+          return op;
+        };
         try {
-          const b = { ...base("ours"), program: ours, config: started.config };
-          for (const verb of VERBS) {
-            progress(`stack bench: ${label}: ours ${verb}…`);
-            const op = await timedOp(verb, b);
-            record({ size, parallel, side: "ours", verb, ...op.figures });
-            if (!op.ok) throw new Error(`ours ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
-            // Without __provider: the floor's outputs carry their own.
-            const sizeOf = (outs: Record<string, unknown>) => JSON.stringify({ ...outs, __provider: undefined }).length;
-            if (verb === "up") outputSizes = new Map(op.resources.map((r: any) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), sizeOf(r.outputs ?? {})]));
-          }
+          // Ours is brought up first: the floor's outputs are padded to the length of ours.
+          const up = await step("ours", "up", oursB);
+          // Without __provider: the floor's outputs carry their own.
+          const sizeOf = (outs: Record<string, unknown>) => JSON.stringify({ ...outs, __provider: undefined }).length;
+          const outputSizes = new Map<string, number>(up.resources.map((r: any) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), sizeOf(r.outputs ?? {})]));
+          // The floor: the same names and inputs, do-nothing hooks waiting the API's best.
+          const provider = await floorProviderOfLength(ourProviderLength);
+          const floor = () => {
+            for (const r of names) {
+              const env = started.envs.find((e) => e.type === r.type)!.env;
+              const m = env.minimum;
+              const waitMs = { create: m.create * o.latencyMs, read: m.read * o.latencyMs, update: m.update * o.latencyMs, delete: m.delete * o.latencyMs };
+              const props = { ...r.inputs, waitMs, padTo: 0 };
+              // `,"padding":""` is 14 characters.
+              props.padTo = (outputSizes.get(r.name) ?? 0) - JSON.stringify(props).length - 14;
+              new (pulumi.dynamic.Resource as any)(provider, r.name, props, {}, "floor", r.type.split(":")[1]);
+            }
+          };
+          const floorB = { ...base("floor"), program: floor };
+          await step("floor", "up", floorB);
+          // A preview of the creates, on a stack of each side that is never brought up, so it
+          // can be run again; then refreshes of the stacks that are up. In turn, first one side
+          // then the other, so both see the machine as it is at the time.
+          const sides = (run: number): ["ours" | "floor", RunOptions][] => {
+            const both: ["ours" | "floor", RunOptions][] = [["ours", oursB], ["floor", floorB]];
+            return run % 2 === 1 ? both : both.reverse();
+          };
+          const previewOf = (b: RunOptions, side: string): RunOptions => ({ ...b, ...base(`${side}preview`) });
+          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "preview", previewOf(b, side), run);
+          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "refresh", b, run);
+          await step("ours", "destroy", oursB);
+          await step("floor", "destroy", floorB);
         } finally {
           for (const { env } of started.envs) await env.stop();
-        }
-        // The floor: the same names and inputs, do-nothing hooks waiting the API's best.
-        const provider = await floorProviderOfLength(ourProviderLength);
-        const floor = () => {
-          for (const r of names) {
-            const env = started.envs.find((e) => e.type === r.type)!.env;
-            const m = env.minimum;
-            const waitMs = { create: m.create * o.latencyMs, read: m.read * o.latencyMs, update: m.update * o.latencyMs, delete: m.delete * o.latencyMs };
-            const props = { ...r.inputs, waitMs, padTo: 0 };
-            // `,"padding":""` is 14 characters.
-            props.padTo = (outputSizes.get(r.name) ?? 0) - JSON.stringify(props).length - 14;
-            new (pulumi.dynamic.Resource as any)(provider, r.name, props, {}, "floor", r.type.split(":")[1]);
-          }
-        };
-        const fb = { ...base("floor"), program: floor };
-        for (const verb of VERBS) {
-          progress(`stack bench: ${label}: floor ${verb}…`);
-          const op = await timedOp(verb, fb);
-          record({ size, parallel, side: "floor", verb, ...op.figures });
-          if (!op.ok) throw new Error(`floor ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
         }
       }
     }
@@ -322,20 +349,37 @@ function round(n: number, d = 3): number {
   return Math.round(n * f) / f;
 }
 
+/** The middle value (the lower of the two middle ones for an even count). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+/** One row per size, parallelism and operation: the median of each side's runs. */
 export function stackRows(ops: StackOp[]): StackRow[] {
   const rows: StackRow[] = [];
-  for (const o of ops.filter((x) => x.side === "ours")) {
-    const f = ops.find((x) => x.side === "floor" && x.size === o.size && x.parallel === o.parallel && x.verb === o.verb);
-    if (!f) continue;
+  const runsOf = (side: StackOp["side"], o: StackOp) => ops.filter((x) => x.side === side && x.size === o.size && x.parallel === o.parallel && x.verb === o.verb);
+  for (const o of ops.filter((x) => x.side === "ours" && (x.run ?? 1) === 1)) {
+    const ours = runsOf("ours", o);
+    const floor = runsOf("floor", o);
+    if (floor.length === 0) continue;
+    const oursSeconds = median(ours.map((x) => x.seconds));
+    const floorSeconds = median(floor.map((x) => x.seconds));
+    const peak = (xs: StackOp[], k: "languageHostPeakMb" | "providerHostPeakMb") => {
+      const v = xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
+      return v.length ? Math.max(...v) : undefined;
+    };
     rows.push({
       size: o.size, parallel: o.parallel, verb: o.verb,
-      oursSeconds: o.seconds, floorSeconds: f.seconds, oursMsPerResource: o.msPerResource, floorMsPerResource: f.msPerResource,
-      overhead: round(o.seconds / f.seconds - 1),
-      oursLanguageHostPeakMb: o.languageHostPeakMb, floorLanguageHostPeakMb: f.languageHostPeakMb,
-      oursProviderHostPeakMb: o.providerHostPeakMb, floorProviderHostPeakMb: f.providerHostPeakMb,
+      oursSeconds, floorSeconds, oursMsPerResource: round((oursSeconds * 1000) / o.size, 2), floorMsPerResource: round((floorSeconds * 1000) / o.size, 2),
+      overhead: round(oursSeconds / floorSeconds - 1),
+      oursRuns: ours.map((x) => x.seconds), floorRuns: floor.map((x) => x.seconds),
+      oursLanguageHostPeakMb: peak(ours, "languageHostPeakMb")!, floorLanguageHostPeakMb: peak(floor, "languageHostPeakMb")!,
+      oursProviderHostPeakMb: peak(ours, "providerHostPeakMb"), floorProviderHostPeakMb: peak(floor, "providerHostPeakMb"),
     });
   }
-  return rows;
+  // In the order a reader expects, whatever order they were run in.
+  return rows.sort((a, b) => a.size - b.size || a.parallel - b.parallel || VERBS.indexOf(a.verb) - VERBS.indexOf(b.verb));
 }
 
 export const STACK_TARGET = { overhead: 0.1, growthFor10x: 10.5 };
@@ -343,12 +387,13 @@ export const STACK_TARGET = { overhead: 0.1, growthFor10x: 10.5 };
 /** Markdown table of the stack rows. */
 export function stackTable(rows: StackRow[]): string {
   const lines = [
-    "| resources | parallel | op | ours s | floor s | ours ms/resource | floor ms/resource | overhead | language host peak MB (floor) | provider host peak MB (floor) |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| resources | parallel | op | ours s | floor s | ours ms/resource | floor ms/resource | overhead | runs, ours / floor s | language host peak MB (floor) | provider host peak MB (floor) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
+    const runs = r.oursRuns.length > 1 || r.floorRuns.length > 1 ? `${r.oursRuns.join(", ")} / ${r.floorRuns.join(", ")}` : "1";
     lines.push(
-      `| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.floorSeconds} | ${r.oursMsPerResource} | ${r.floorMsPerResource} | ${(r.overhead * 100).toFixed(1)} % | ${r.oursLanguageHostPeakMb} (${r.floorLanguageHostPeakMb}) | ${r.oursProviderHostPeakMb ?? "n/a"} (${r.floorProviderHostPeakMb ?? "n/a"}) |`,
+      `| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.floorSeconds} | ${r.oursMsPerResource} | ${r.floorMsPerResource} | ${(r.overhead * 100).toFixed(1)} % | ${runs} | ${r.oursLanguageHostPeakMb} (${r.floorLanguageHostPeakMb}) | ${r.oursProviderHostPeakMb ?? "n/a"} (${r.floorProviderHostPeakMb ?? "n/a"}) |`,
     );
   }
   return lines.join("\n");

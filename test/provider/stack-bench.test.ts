@@ -32,11 +32,21 @@ describe("the registration benchmark, one small round", () => {
 });
 
 describe("the stack benchmark through the real engine, five resources", () => {
-  it("runs every operation of ours and of the floor, reads both hosts' memory, and charts them", async () => {
-    const { ops, rows } = await stackBench.stackBench({ sizes: [5], parallels: [0], latencyMs: 0 });
-    expect(ops.map((o) => `${o.side} ${o.verb} ${o.ok}`)).toEqual([
-      ...stackBench.VERBS.map((v) => `ours ${v} true`),
-      ...stackBench.VERBS.map((v) => `floor ${v} true`),
+  it("runs every operation of ours and of the floor, preview and refresh twice each in turn, reads both hosts' memory, and charts them", async () => {
+    const { ops, rows } = await stackBench.stackBench({ sizes: [5], parallels: [0], latencyMs: 0, repeats: 2 });
+    expect(ops.map((o) => `${o.side} ${o.verb} ${o.run} ${o.ok}`)).toEqual([
+      "ours up 1 true",
+      "floor up 1 true",
+      "ours preview 1 true",
+      "floor preview 1 true",
+      "floor preview 2 true",
+      "ours preview 2 true",
+      "ours refresh 1 true",
+      "floor refresh 1 true",
+      "floor refresh 2 true",
+      "ours refresh 2 true",
+      "ours destroy 1 true",
+      "floor destroy 1 true",
     ]);
     for (const o of ops) {
       expect(o.seconds).toBeGreaterThan(0);
@@ -44,7 +54,12 @@ describe("the stack benchmark through the real engine, five resources", () => {
     }
     // Every operation starts the provider host (a preview for check), so each has a reading.
     expect(ops.filter((o) => o.providerHostPeakMb === undefined)).toEqual([]);
-    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r.verb)).toEqual(stackBench.VERBS);
+    // A row is each side's median run, every run kept beside it.
+    const refresh = rows.find((r) => r.verb === "refresh")!;
+    expect(refresh.oursRuns).toHaveLength(2);
+    expect(refresh.oursSeconds).toBe(Math.min(...refresh.oursRuns));
+    expect(rows.find((r) => r.verb === "up")!.oursRuns).toHaveLength(1);
     const svg = chart.stackChart(rows, "t");
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(8);
