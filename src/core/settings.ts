@@ -157,9 +157,8 @@ const KEPT_CLIENTS = 32;
  * A vendor's client factory that resolves the settings whenever their sources differ from a call
  * before (a resource's `connection`, the stack config and the environment decide them, and may
  * differ from one resource to the next) and builds a client once per distinct settings, not once
- * per hook call: a client's
- * layers, its token cache key (a SHA-256), its retry settings and dispatcher were about a tenth
- * of a create's CPU in the benchmark (docs/benchmark.md). A failed build (a setting missing) is
+ * per hook call: a client's layers, its token cache key (a SHA-256), its retry settings and
+ * dispatcher were about a tenth of a create's CPU in the benchmark (docs/benchmark.md). A failed build (a setting missing) is
  * not kept, so each call says so again. The keys hold the settings' values, secrets among them,
  * in this process's memory only, where the client built from them holds them anyway; and the
  * transport's environment (retry knobs, proxies), so that a changed variable makes a new client.
