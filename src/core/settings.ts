@@ -158,10 +158,11 @@ const KEPT_CLIENTS = 32;
  * before (a resource's `connection`, the stack config and the environment decide them, and may
  * differ from one resource to the next) and builds a client once per distinct settings, not once
  * per hook call: a client's layers, its token cache key (a SHA-256), its retry settings and
- * dispatcher were about a tenth of a create's CPU in the benchmark (docs/benchmark.md). A failed build (a setting missing) is
- * not kept, so each call says so again. The keys hold the settings' values, secrets among them,
- * in this process's memory only, where the client built from them holds them anyway; and the
- * transport's environment (retry knobs, proxies), so that a changed variable makes a new client.
+ * dispatcher were about a tenth of a create's CPU in the benchmark (docs/benchmark.md). A failed
+ * build (a setting missing) is not kept, so each call says so again. The keys hold the settings'
+ * values, secrets among them, in this process's memory only, where the client built from them
+ * holds them anyway; and the transport's environment (retry knobs, proxies), so that a changed
+ * variable makes a new client.
  */
 export function clientFactory<K extends string, C>(
   specs: Record<K, SettingSpec>,
@@ -180,14 +181,15 @@ export function clientFactory<K extends string, C>(
   // that succeeded is kept, so a missing or refused setting is said again on each call.
   const bySources = new Map<string, C>();
   return (connection) => {
-    let sources = `${stackConfigGeneration}\u0000${connection === undefined ? "" : JSON.stringify(connection)}\u0000${transportEnv()}`;
+    const env = transportEnv();
+    let sources = `${stackConfigGeneration}\u0000${connection === undefined ? "" : JSON.stringify(connection)}\u0000${env}`;
     for (const name of envNames) sources += `${process.env[name] ?? ""}\u0000`;
     const known = bySources.get(sources);
     if (known !== undefined) return known;
     const s = resolveSettings(connection, specs);
     // `s` holds every connection input the build reads (a boolean switch resolves to "true" or
     // "false"), so the settings and the transport's environment are the whole key.
-    const key = JSON.stringify([s, transportEnv()]);
+    const key = JSON.stringify([s, env]);
     let client = kept.get(key);
     if (client === undefined) {
       client = build(s);
