@@ -127,6 +127,28 @@ export class HostDeadlineError extends Error {}
 /** Every host this process started and has not stopped yet: killed if the process exits first. */
 const liveHosts = new Set<ChildProcess>();
 let exitHookInstalled = false;
+/**
+ * Every process below `roots` (children, theirs, …), from each process's parent in /proc. Read
+ * while the roots live: a killed process's children are handed to init and no longer found here.
+ */
+export function descendantPids(roots: number[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [...roots];
+  while (queue.length) for (const c of children.get(queue.shift()!) ?? []) out.push(c), queue.push(c);
+  return out;
+}
+
 function track(child: ChildProcess): void {
   liveHosts.add(child);
   child.once("exit", () => liveHosts.delete(child));

@@ -27,6 +27,7 @@ import * as path from "node:path";
 import type * as pulumiType from "@pulumi/pulumi";
 import { TARGETS, type BenchEnv } from "./bench";
 import { run, type ConfigValue, type RunOptions, type Verb } from "./engine";
+import { descendantPids } from "./host";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
 export const VERBS: Verb[] = ["preview", "up", "refresh", "destroy"];
@@ -63,23 +64,13 @@ const CLASS: Record<string, [string, string]> = {
 
 /** Pids of this process's descendants whose command line runs the SDK's dynamic-provider host. */
 function providerHostPids(): number[] {
-  const parent = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
+  return descendantPids([process.pid]).filter((pid) => {
     try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      cmd.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, "utf8"));
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider");
     } catch {
-      // gone meanwhile
+      return false;
     }
-  }
-  const mine = (pid: number) => {
-    for (let p = parent.get(pid); p && p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  return [...cmd].filter(([pid, c]) => c.includes("dynamic-provider") && mine(pid)).map(([pid]) => pid);
+  });
 }
 
 /** User + system CPU time of a process so far, ms (clock ticks of 10 ms). */

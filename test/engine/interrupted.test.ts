@@ -5,13 +5,14 @@
  * recovery. The goal is 0 orphaned and 0 duplicated after recovery.
  */
 import { spawn, execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canary, emulators, findCanaries, pulumiSdk, readState, stackFixture, trustplane } from "../helpers";
+import type * as Host from "../../tools/host";
+import { canary, emulators, findCanaries, pulumiSdk, readState, requireDist, stackFixture, trustplane } from "../helpers";
 import { cancelEngine, engine, recorder } from "../recorder";
 import { scmConfig } from "../stack-config";
 
+const host: typeof Host = requireDist("./dist/tools/host.js");
 const N = 12;
 let scm: any;
 const challenge = canary("interrupted-challenge");
@@ -55,25 +56,6 @@ function enginePids(backendDir: string): number[] {
   }
 }
 
-/** Every process below `pids` (the engine's plugins: the provider host), read from /proc while they are still its children. */
-function descendants(pids: number[]): number[] {
-  const children = new Map<number, number[]>();
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [...pids];
-  while (queue.length) for (const c of children.get(queue.shift()!) ?? []) out.push(c), queue.push(c);
-  return out;
-}
-
 describe("a pulumi up killed while creates are in flight", () => {
   // Killed after the first creates were sent (none finished), and later (some finished and checkpointed).
   it.each([3, 10])("killed after %i create POSTs: no orphan and no duplicate after the documented recovery (cancel, refresh --clear-pending-creates, up with adopt: true)", { timeout: 240_000 }, async (killAt) => {
@@ -98,7 +80,8 @@ describe("a pulumi up killed while creates are in flight", () => {
     while (posts() - base < killAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const killed = enginePids(backendDir);
     expect(killed.length, childOut).toBeGreaterThan(0);
-    const plugins = descendants(killed);
+    // Its plugins (the provider host), found while they are still its children.
+    const plugins = host.descendantPids(killed);
     for (const pid of killed) process.kill(pid, "SIGKILL");
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
