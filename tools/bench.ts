@@ -26,7 +26,8 @@
  * Options: --iterations N (40), --parallel N (500), --latency 20 (20,0 adds the 0 ms run), --only <name part>,
  * --parts hooks,registration,stack, --registration N (300), --stack-sizes 20,100 (issue 17's full
  * sizes: 100,500,1000), --stack-parallel 0,1 (0: the engine's default), --stack-repeats 3 (runs of
- * each preview and refresh per side, the median counting; 1 for the full sizes).
+ * each preview and refresh per side, the median counting; 1 for the full sizes), --stack-ceiling (also
+ * refresh a copy of our stack through the stack ceiling, `stackCeilingProvider`: a diagnostic).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -78,6 +79,8 @@ export interface BenchEnv {
   /** Minimum API round trips per operation. */
   minimum: Record<Op, number>;
   bare: BareClient;
+  /** The bare client's id of the object our resource `id` names, where they differ (nevisIDM's `<client>/<profile>`). */
+  bareIdOf?: (id: string) => string;
   stop(): Promise<void>;
 }
 
@@ -296,6 +299,32 @@ export function ceilingProvider(length: number, computed: Props = {}): string {
     `  read: async (id, props) => { const [, rest] = await send(props); return { id, props: rest, inputs: rest }; },`,
     `  update: async (id, olds, news) => { const [, rest] = await send(news); return { outs: { ...computed, ...rest } }; },`,
     `  delete: async (id, props) => void (await send(props)),`,
+    `});`,
+  ].join("\n");
+  return padded(code, length);
+}
+
+/**
+ * The stack benchmark's ceiling for `refresh` (tools/stack-bench.ts): a provider whose read sends
+ * the bare client's requests for it (the `__plan` the benchmark put in the state beside our
+ * outputs, kept there for the next refresh) and answers the state it was given as the outputs and
+ * our input keys of it as the inputs, as ours answers both. Put in place of our `__provider` in a
+ * copy of our stack, it reads our objects through the same host and engine with nothing of ours
+ * in between. No check or diff: the engine diffs its inputs itself (a refresh asks the provider
+ * for a diff of each resource, pkg/resource/deploy/step.go `RefreshStep.Apply`). Padded like
+ * `noopProvider`.
+ */
+export function stackCeilingProvider(length: number): string {
+  const code = [
+    `const { Agent, request } = require("undici");`,
+    `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
+    `const runPlan = ${runPlan.toString()};`,
+    `exports.handler = () => ({`,
+    `  read: async (id, props) => {`,
+    `    const { __plan, __provider, ...rest } = props;`,
+    `    await runPlan(__plan, request, pool);`,
+    `    return { id, props: { ...rest, __plan }, inputs: Object.fromEntries(__plan.inputKeys.filter((k) => k in rest).map((k) => [k, rest[k]])) };`,
+    `  },`,
     `});`,
   ].join("\n");
   return padded(code, length);
@@ -737,6 +766,8 @@ export const TARGETS: BenchTarget[] = [
           updatePlan: (id) => ({ steps: [{ method: "PATCH", url: P(id), token: n.token, body: { department: "Finance" } }], id }),
           deletePlan: (id) => ({ steps: [{ method: "PATCH", url: P(id), token: n.token, body: { cost_center: null, department: null } }], id }),
         }),
+        // Ours names the object `<clientExtId>/<profileExtId>` (src/nevisidm/provider.ts, parseId).
+        bareIdOf: (id) => id.slice(id.indexOf("/") + 1),
         stop: () => n.stop(),
       };
     },
@@ -843,7 +874,7 @@ async function main(): Promise<void> {
     const opsFile = path.join(PKG_ROOT, "bench-results", "stack-ops.jsonl");
     fs.mkdirSync(path.dirname(opsFile), { recursive: true });
     fs.writeFileSync(opsFile, "");
-    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile, repeats: stackRepeats });
+    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile, repeats: stackRepeats, ceiling: process.argv.includes("--stack-ceiling") });
   }
   const out = path.join(PKG_ROOT, "bench-results");
   fs.mkdirSync(out, { recursive: true });

@@ -397,6 +397,12 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   };
 }
 
+/** `pulumi stack import` of `state` (a `pulumi stack export` text, as `run` gives it) into the stack of `o`. */
+export async function importState(o: RunOptions, state: string): Promise<void> {
+  const stack = await stackFor(o);
+  await stack.importStack(JSON.parse(state));
+}
+
 /** `pulumi cancel`: on a local backend, removes the lock a killed run left behind. */
 export async function cancel(o: RunOptions): Promise<void> {
   await (await stackFor(o)).cancel();

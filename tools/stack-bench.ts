@@ -25,8 +25,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumiType from "@pulumi/pulumi";
-import { TARGETS, type BenchEnv } from "./bench";
-import { run, type ConfigValue, type RunOptions, type Verb } from "./engine";
+import { stackCeilingProvider, TARGETS, type BenchEnv } from "./bench";
+import { importState, run, type ConfigValue, type RunOptions, type Verb } from "./engine";
 import { descendantPids } from "./host";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
@@ -36,7 +36,8 @@ export interface StackOp {
   size: number;
   /** 0: the engine's default. */
   parallel: number;
-  side: "ours" | "floor";
+  /** `ceiling`: our stack's objects refreshed through `stackCeilingProvider` (with `ceiling` set; refresh only). */
+  side: "ours" | "floor" | "ceiling";
   verb: Verb;
   /** Which run of this operation, from 1: `preview` and `refresh` are run `repeats` times, ours and the floor's in turn. */
   run: number;
@@ -51,6 +52,8 @@ export interface StackOp {
   providerHostCpuMs?: number;
   /** Length of `pulumi stack export` after the operation (the floor's should be about ours). */
   stateBytes: number;
+  /** Requests the emulators answered during the operation, token requests aside (the floor's: 0). */
+  apiRequests: number;
 }
 
 /** The vendor module and class of each benchmark target. */
@@ -187,6 +190,13 @@ export interface StackBenchOptions {
    * difference it is to judge.
    */
   repeats?: number;
+  /**
+   * Also refresh a copy of our stack whose `__provider` is the stack ceiling's (`stackCeilingProvider`
+   * in tools/bench.ts): the same objects read with the bare requests through the same host and
+   * engine, in turn with ours and the floor. A diagnostic of what of ours over the floor is the
+   * HTTP exchange itself; off by default (it is three more refreshes per size and parallelism).
+   */
+  ceiling?: boolean;
 }
 
 export interface StackRow {
@@ -202,6 +212,10 @@ export interface StackRow {
   /** Every run's seconds, where the operation was run more than once. */
   oursRuns: number[];
   floorRuns: number[];
+  /** The stack ceiling's median and runs (`refresh`, with `ceiling` set), and ours / it − 1. */
+  ceilingSeconds?: number;
+  ceilingRuns?: number[];
+  overheadVsCeiling?: number;
   oursLanguageHostPeakMb: number;
   floorLanguageHostPeakMb: number;
   oursProviderHostPeakMb?: number;
@@ -248,10 +262,12 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
         };
         const repeats = Math.max(1, o.repeats ?? 1);
         const oursB = { ...base("ours"), program: ours, config: started.config };
-        const step = async (side: "ours" | "floor", verb: Verb, b: RunOptions, run = 1) => {
+        const step = async (side: StackOp["side"], verb: Verb, b: RunOptions, run = 1) => {
           progress(`stack bench: ${label}: ${side} ${verb}${repeats > 1 && (verb === "preview" || verb === "refresh") ? ` (run ${run} of ${repeats})` : ""}…`);
+          const answered = () => started.envs.reduce((n, { env }) => n + env.emu.requests.filter((r) => !env.tokenPath.test(r.path)).length, 0);
+          const before = answered();
           const op = await timedOp(verb, b);
-          record({ size, parallel, side, verb, run, ...op.figures });
+          record({ size, parallel, side, verb, run, ...op.figures, apiRequests: answered() - before });
           if (!op.ok) throw new Error(`${side} ${verb} (${label}) failed: ${op.errors.slice(0, 3).join("; ")}`);
           return op;
         };
@@ -276,16 +292,24 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           };
           const floorB = { ...base("floor"), program: floor };
           await step("floor", "up", floorB);
+          // The ceiling: a copy of our stack's state, every resource's provider replaced by the
+          // ceiling's (padded to our text's length) and the bare client's read of its object put
+          // beside its outputs. It reads our objects; it never writes, so it is not destroyed.
+          const ceilingB = { ...base("ceiling"), program: () => {} };
+          if (o.ceiling) await importState(ceilingB, ceilingState(up.state, started.envs, oursB.stack, ceilingB.stack));
           // A preview of the creates, on a stack of each side that is never brought up, so it
           // can be run again; then refreshes of the stacks that are up. In turn, first one side
           // then the other, so both see the machine as it is at the time.
-          const sides = (run: number): ["ours" | "floor", RunOptions][] => {
-            const both: ["ours" | "floor", RunOptions][] = [["ours", oursB], ["floor", floorB]];
-            return run % 2 === 1 ? both : both.reverse();
+          const sides = (run: number, withCeiling = false): [StackOp["side"], RunOptions][] => {
+            const all: [StackOp["side"], RunOptions][] = [["ours", oursB], ["floor", floorB], ...(withCeiling ? [["ceiling", ceilingB] as [StackOp["side"], RunOptions]] : [])];
+            if (!withCeiling) return run % 2 === 1 ? all : all.reverse();
+            // Each of the three first in turn.
+            const k = (run - 1) % all.length;
+            return [...all.slice(k), ...all.slice(0, k)];
           };
           const previewOf = (b: RunOptions, side: string): RunOptions => ({ ...b, ...base(`${side}preview`) });
           for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "preview", previewOf(b, side), run);
-          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "refresh", b, run);
+          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run, o.ceiling)) await step(side, "refresh", b, run);
           await step("ours", "destroy", oursB);
           await step("floor", "destroy", floorB);
         } finally {
@@ -297,6 +321,28 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
     fs.rmSync(root, { recursive: true, force: true });
   }
   return { ops, rows: stackRows(ops) };
+}
+
+/**
+ * Our stack's exported state as the ceiling's: each resource's `__provider` replaced by the
+ * ceiling provider's text of the same length, and a `__plan` beside its outputs: the bare client's
+ * read of its object, and our input keys (what the ceiling answers as the inputs); the URNs
+ * renamed to the ceiling's stack.
+ */
+function ceilingState(state: string, envs: Started["envs"], from: string, to: string): string {
+  // URNs name their stack, and an import refuses another stack's.
+  const exported = JSON.parse(state.split(`urn:pulumi:${from}::`).join(`urn:pulumi:${to}::`));
+  for (const r of exported.deployment?.resources ?? []) {
+    const type = String(r.type).replace(/^pulumi-nodejs:dynamic\//, "");
+    const env = envs.find((e) => e.type === type)?.env;
+    if (!env || !r.id) continue;
+    const text = stackCeilingProvider(String(r.inputs.__provider).length);
+    r.inputs.__provider = text;
+    r.outputs.__provider = text;
+    const inputKeys = Object.keys(r.inputs).filter((k) => !k.startsWith("__"));
+    r.outputs.__plan = { ...env.bare.readPlan(env.bareIdOf ? env.bareIdOf(r.id) : r.id), inputKeys };
+  }
+  return JSON.stringify(exported);
 }
 
 async function warmUp(root: string, latencyMs: number, tp: any, pulumi: typeof pulumiType, providerLength: number): Promise<void> {
@@ -331,6 +377,8 @@ async function timedOp(verb: Verb, b: RunOptions) {
     ok: r.ok,
     errors: r.errors,
     resources: r.resources,
+    /** `pulumi stack export` after the operation. */
+    state: r.state,
     figures: { seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang, ...(host !== undefined ? { providerHostPeakMb: host } : {}), ...(hostCpu !== undefined ? { providerHostCpuMs: hostCpu } : {}) },
   };
 }
@@ -353,6 +401,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
   for (const o of ops.filter((x) => x.side === "ours" && (x.run ?? 1) === 1)) {
     const ours = runsOf("ours", o);
     const floor = runsOf("floor", o);
+    const ceiling = runsOf("ceiling", o);
     if (floor.length === 0) continue;
     const oursSeconds = median(ours.map((x) => x.seconds));
     const floorSeconds = median(floor.map((x) => x.seconds));
@@ -365,6 +414,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
       oursSeconds, floorSeconds, oursMsPerResource: round((oursSeconds * 1000) / o.size, 2), floorMsPerResource: round((floorSeconds * 1000) / o.size, 2),
       overhead: round(oursSeconds / floorSeconds - 1),
       oursRuns: ours.map((x) => x.seconds), floorRuns: floor.map((x) => x.seconds),
+      ...(ceiling.length ? (({ s }) => ({ ceilingSeconds: s, ceilingRuns: ceiling.map((x) => x.seconds), overheadVsCeiling: round(oursSeconds / s - 1) }))({ s: median(ceiling.map((x) => x.seconds)) }) : {}),
       oursLanguageHostPeakMb: peak(ours, "languageHostPeakMb")!, floorLanguageHostPeakMb: peak(floor, "languageHostPeakMb")!,
       oursProviderHostPeakMb: peak(ours, "providerHostPeakMb"), floorProviderHostPeakMb: peak(floor, "providerHostPeakMb"),
     });
@@ -387,6 +437,11 @@ export function stackTable(rows: StackRow[]): string {
       `| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.floorSeconds} | ${r.oursMsPerResource} | ${r.floorMsPerResource} | ${(r.overhead * 100).toFixed(1)} % | ${runs} | ${r.oursLanguageHostPeakMb} (${r.floorLanguageHostPeakMb}) | ${r.oursProviderHostPeakMb ?? "n/a"} (${r.floorProviderHostPeakMb ?? "n/a"}) |`,
     );
   }
+  const withCeiling = rows.filter((r) => r.ceilingSeconds !== undefined);
+  if (withCeiling.length) {
+    lines.push("", "| resources | parallel | op | ours s | stack ceiling s | ours over the ceiling | ceiling runs s |", "|---|---|---|---|---|---|---|");
+    for (const r of withCeiling) lines.push(`| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.ceilingSeconds} | ${(r.overheadVsCeiling! * 100).toFixed(1)} % | ${r.ceilingRuns!.join(", ")} |`);
+  }
   return lines.join("\n");
 }
 
@@ -401,10 +456,16 @@ export function stackSummary(rows: StackRow[]): string[] {
   const large = sizes[sizes.length - 1];
   const atLarge = rows.filter((r) => r.size === large);
   const misses = atLarge.filter((r) => r.overhead > STACK_TARGET.overhead);
+  const ceiling = atLarge.filter((r) => r.overheadVsCeiling !== undefined);
   const lines = [
     `stack targets (through the real engine):`,
     `- overhead over the engine floor ≤ ${STACK_TARGET.overhead * 100} % at ${large} resources: ${atLarge.length - misses.length} of ${atLarge.length}${misses.length ? ` (misses: ${misses.map((r) => `${r.verb} ${r.parallel ? `-p${r.parallel}` : "default"} ${(r.overhead * 100).toFixed(1)} %`).join(", ")})` : ""}`,
   ];
+  if (ceiling.length) {
+    lines.push(
+      `- (diagnostic) ours over the stack ceiling, the same reads sent bare through the same host, at ${large} resources: ${ceiling.map((r) => `${r.verb} ${r.parallel ? `-p${r.parallel}` : "default"} ${(r.overheadVsCeiling! * 100).toFixed(1)} % (the ceiling over the floor ${((r.ceilingSeconds! / r.floorSeconds - 1) * 100).toFixed(1)} %)`).join(", ")}`,
+    );
+  }
   if (large > small) {
     const limit = round((STACK_TARGET.growthFor10x / 10) * (large / small), 2);
     const growth = atLarge.map((r) => {

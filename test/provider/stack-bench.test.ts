@@ -32,8 +32,8 @@ describe("the registration benchmark, one small round", () => {
 });
 
 describe("the stack benchmark through the real engine, five resources", () => {
-  it("runs every operation of ours and of the floor, preview and refresh twice each in turn, reads both hosts' memory, and charts them", async () => {
-    const { ops, rows } = await stackBench.stackBench({ sizes: [5], parallels: [0], latencyMs: 0, repeats: 2 });
+  it("runs every operation of ours and of the floor, preview and refresh twice each in turn, the ceiling's refresh among them, reads both hosts' memory, and charts them", async () => {
+    const { ops, rows } = await stackBench.stackBench({ sizes: [5], parallels: [0], latencyMs: 0, repeats: 2, ceiling: true });
     expect(ops.map((o) => `${o.side} ${o.verb} ${o.run} ${o.ok}`)).toEqual([
       "ours up 1 true",
       "floor up 1 true",
@@ -43,11 +43,19 @@ describe("the stack benchmark through the real engine, five resources", () => {
       "ours preview 2 true",
       "ours refresh 1 true",
       "floor refresh 1 true",
+      "ceiling refresh 1 true",
       "floor refresh 2 true",
+      "ceiling refresh 2 true",
       "ours refresh 2 true",
       "ours destroy 1 true",
       "floor destroy 1 true",
     ]);
+    // The ceiling reads our objects with the bare requests, as many as ours sends, each time
+    // (its read plan stays in the state for the next refresh); the floor sends none.
+    const requests = (side: string, verb: string) => ops.filter((o) => o.side === side && o.verb === verb).map((o) => o.apiRequests);
+    expect(requests("ours", "refresh")).toEqual([5, 5]);
+    expect(requests("ceiling", "refresh")).toEqual([5, 5]);
+    expect(requests("floor", "refresh")).toEqual([0, 0]);
     for (const o of ops) {
       expect(o.seconds).toBeGreaterThan(0);
       expect(o.languageHostPeakMb).toBeGreaterThan(0);
@@ -60,6 +68,9 @@ describe("the stack benchmark through the real engine, five resources", () => {
     expect(refresh.oursRuns).toHaveLength(2);
     expect(refresh.oursSeconds).toBe(Math.min(...refresh.oursRuns));
     expect(rows.find((r) => r.verb === "up")!.oursRuns).toHaveLength(1);
+    expect(refresh.ceilingRuns).toHaveLength(2);
+    expect(refresh.overheadVsCeiling).toBe(Math.round((refresh.oursSeconds / refresh.ceilingSeconds! - 1) * 1000) / 1000);
+    expect(stackBench.stackTable(rows)).toContain("stack ceiling s");
     const svg = chart.stackChart(rows, "t");
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(8);
