@@ -304,26 +304,43 @@ export function ceilingProvider(length: number, computed: Props = {}): string {
   return padded(code, length);
 }
 
+/** What `stackCeilingProvider` reads an object of one resource type with. */
+export interface CeilingRead {
+  /** The bare client's read plan of an object named `CEILING_ID_MARK` (the mark is replaced by each object's id). */
+  plan: BarePlan;
+  /** Our input keys of the type: what the ceiling answers as the inputs, as ours answers them. */
+  inputKeys: string[];
+  /** `BenchEnv.bareIdOf` where the type has one. */
+  bareIdOf?: (id: string) => string;
+}
+
+/** Stands for the object's id in a `CeilingRead` plan (letters and digits, so no encoding changes it). */
+export const CEILING_ID_MARK = "ceilingidmark0";
+
 /**
- * The stack benchmark's ceiling for `refresh` (tools/stack-bench.ts): a provider whose read sends
- * the bare client's requests for it (the `__plan` the benchmark put in the state beside our
- * outputs, kept there for the next refresh) and answers the state it was given as the outputs and
- * our input keys of it as the inputs, as ours answers both. Put in place of our `__provider` in a
- * copy of our stack, it reads our objects through the same host and engine with nothing of ours
- * in between. No check or diff: the engine diffs its inputs itself (a refresh asks the provider
- * for a diff of each resource, pkg/resource/deploy/step.go `RefreshStep.Apply`). Padded like
- * `noopProvider`.
+ * The stack benchmark's ceiling for `refresh` (tools/stack-bench.ts), one text per resource type:
+ * a provider whose read sends the bare client's request for the object (the type's plan, its token
+ * and URL in the text) and answers the state it was given as the outputs and our input keys of it
+ * as the inputs, as ours answers both. Put in place of our `__provider` in a copy of our stack, it
+ * reads our objects through the same host and engine with nothing of ours in between, and the
+ * state is ours byte for byte but for that text. No check or diff: the engine diffs the inputs
+ * itself (a refresh asks the provider for a diff of each resource, pkg/resource/deploy/step.go
+ * `RefreshStep.Apply`). Padded like `noopProvider`.
  */
-export function stackCeilingProvider(length: number): string {
+export function stackCeilingProvider(length: number, read: CeilingRead): string {
   const code = [
     `const { Agent, request } = require("undici");`,
     `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
     `const runPlan = ${runPlan.toString()};`,
+    `const plan = ${JSON.stringify(read.plan)};`,
+    `const inputKeys = ${JSON.stringify(read.inputKeys)};`,
+    `const bareIdOf = ${read.bareIdOf ? read.bareIdOf.toString() : "(id) => id"};`,
     `exports.handler = () => ({`,
     `  read: async (id, props) => {`,
-    `    const { __plan, __provider, ...rest } = props;`,
-    `    await runPlan(__plan, request, pool);`,
-    `    return { id, props: { ...rest, __plan }, inputs: Object.fromEntries(__plan.inputKeys.filter((k) => k in rest).map((k) => [k, rest[k]])) };`,
+    `    const bid = bareIdOf(id);`,
+    `    await runPlan({ ...plan, id: bid, steps: plan.steps.map((s) => ({ ...s, url: s.url.replace(${JSON.stringify(CEILING_ID_MARK)}, encodeURIComponent(bid)) })) }, request, pool);`,
+    `    const { __provider, ...rest } = props;`,
+    `    return { id, props: rest, inputs: Object.fromEntries(inputKeys.filter((k) => k in rest).map((k) => [k, rest[k]])) };`,
     `  },`,
     `});`,
   ].join("\n");

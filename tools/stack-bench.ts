@@ -25,7 +25,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as pulumiType from "@pulumi/pulumi";
-import { stackCeilingProvider, TARGETS, type BenchEnv } from "./bench";
+import { CEILING_ID_MARK, stackCeilingProvider, TARGETS, type BenchEnv } from "./bench";
 import { importState, run, type ConfigValue, type RunOptions, type Verb } from "./engine";
 import { descendantPids } from "./host";
 
@@ -293,8 +293,8 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           const floorB = { ...base("floor"), program: floor };
           await step("floor", "up", floorB);
           // The ceiling: a copy of our stack's state, every resource's provider replaced by the
-          // ceiling's (padded to our text's length) and the bare client's read of its object put
-          // beside its outputs. It reads our objects; it never writes, so it is not destroyed.
+          // ceiling's for its type (padded to our text's length). It reads our objects; it never
+          // writes, so it is not destroyed.
           const ceilingB = { ...base("ceiling"), program: () => {} };
           if (o.ceiling) await importState(ceilingB, ceilingState(up.state, started.envs, oursB.stack, ceilingB.stack));
           // A preview of the creates, on a stack of each side that is never brought up, so it
@@ -325,22 +325,25 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
 
 /**
  * Our stack's exported state as the ceiling's: each resource's `__provider` replaced by the
- * ceiling provider's text of the same length, and a `__plan` beside its outputs: the bare client's
- * read of its object, and our input keys (what the ceiling answers as the inputs); the URNs
- * renamed to the ceiling's stack.
+ * ceiling provider's text for its type (the type's read, padded to our text's length), the URNs
+ * renamed to the ceiling's stack. Nothing else changes, so the engine carries the same state.
  */
 function ceilingState(state: string, envs: Started["envs"], from: string, to: string): string {
   // URNs name their stack, and an import refuses another stack's.
   const exported = JSON.parse(state.split(`urn:pulumi:${from}::`).join(`urn:pulumi:${to}::`));
+  const texts = new Map<string, string>();
   for (const r of exported.deployment?.resources ?? []) {
     const type = String(r.type).replace(/^pulumi-nodejs:dynamic\//, "");
     const env = envs.find((e) => e.type === type)?.env;
     if (!env || !r.id) continue;
-    const text = stackCeilingProvider(String(r.inputs.__provider).length);
+    let text = texts.get(type);
+    if (text === undefined) {
+      const inputKeys = Object.keys(r.inputs).filter((k) => !k.startsWith("__"));
+      text = stackCeilingProvider(String(r.inputs.__provider).length, { plan: env.bare.readPlan(CEILING_ID_MARK), inputKeys, bareIdOf: env.bareIdOf });
+      texts.set(type, text);
+    }
     r.inputs.__provider = text;
     r.outputs.__provider = text;
-    const inputKeys = Object.keys(r.inputs).filter((k) => !k.startsWith("__"));
-    r.outputs.__plan = { ...env.bare.readPlan(env.bareIdOf ? env.bareIdOf(r.id) : r.id), inputKeys };
   }
   return JSON.stringify(exported);
 }

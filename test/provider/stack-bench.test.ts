@@ -50,12 +50,14 @@ describe("the stack benchmark through the real engine, five resources", () => {
       "ours destroy 1 true",
       "floor destroy 1 true",
     ]);
-    // The ceiling reads our objects with the bare requests, as many as ours sends, each time
-    // (its read plan stays in the state for the next refresh); the floor sends none.
+    // The ceiling reads our objects with the bare requests, as many as ours sends, each time; the
+    // floor sends none. Its state is ours but for the provider text, of the same length.
     const requests = (side: string, verb: string) => ops.filter((o) => o.side === side && o.verb === verb).map((o) => o.apiRequests);
     expect(requests("ours", "refresh")).toEqual([5, 5]);
     expect(requests("ceiling", "refresh")).toEqual([5, 5]);
     expect(requests("floor", "refresh")).toEqual([0, 0]);
+    const bytes = (side: string) => ops.find((o) => o.side === side && o.verb === "refresh")!.stateBytes;
+    expect(Math.abs(bytes("ceiling") / bytes("ours") - 1)).toBeLessThan(0.01);
     for (const o of ops) {
       expect(o.seconds).toBeGreaterThan(0);
       expect(o.languageHostPeakMb).toBeGreaterThan(0);
