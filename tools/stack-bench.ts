@@ -15,6 +15,12 @@
  * and `refresh`, each run `repeats` times, ours and the floor's in turn, the median counting;
  * then each side's `destroy`. The emulators run until both sides are done.
  *
+ * With `ceiling` (`--stack-ceiling`), a third side for `refresh`: a copy of our stack whose
+ * provider text is the stack ceiling's, which reads the same objects with the bare requests
+ * through the same host and engine. What ours costs over it is our code; what it costs over the
+ * floor is the HTTP exchange (the host's client and the emulators, on the same cores) and the
+ * inputs a read answers.
+ *
  * An operation's time runs from the engine's first printed line to its last (its summary): the
  * workspace set-up before and the `pulumi stack export` tools/engine.ts runs after are not counted. Peak memory: this process
  * (the inline program's language host; it also holds the emulators), sampled every 100 ms, and the
