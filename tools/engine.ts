@@ -82,6 +82,8 @@ export interface RunOptions {
   clearPendingCreates?: boolean;
   /** `--continue-on-error` for up and destroy: after a failed step, the engine still starts the others. */
   continueOnError?: boolean;
+  /** Skip the `pulumi stack export` after the operation (`state` is then ""): a caller that does not read it. */
+  noExport?: boolean;
   /** `--parallel N` for every verb (unset: the engine's default). */
   parallel?: number;
   /**
@@ -360,13 +362,15 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
 
   // As `pulumi stack export` prints it: secrets stay ciphertext. (The Automation API's own
   // exportStack passes --show-secrets.)
-  const state = execFileSync(pulumiCli(), ["stack", "export", "--stack", o.stack], {
-    cwd: o.workDir,
-    encoding: "utf8",
-    env: { ...process.env, ...stack.workspace.envVars },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const exported = JSON.parse(state);
+  const state = o.noExport
+    ? ""
+    : execFileSync(pulumiCli(), ["stack", "export", "--stack", o.stack], {
+        cwd: o.workDir,
+        encoding: "utf8",
+        env: { ...process.env, ...stack.workspace.envVars },
+        maxBuffer: 256 * 1024 * 1024,
+      });
+  const exported = state ? JSON.parse(state) : {};
   const resources = ((exported.deployment as any)?.resources ?? []).filter(
     (r: any) => r.type !== "pulumi:pulumi:Stack" && !String(r.type).startsWith("pulumi:providers:"),
   );
