@@ -84,6 +84,11 @@ export interface RunOptions {
   continueOnError?: boolean;
   /** Skip the `pulumi stack export` after the operation (`state` is then ""): a caller that does not read it. */
   noExport?: boolean;
+  /**
+   * Skip reading the stack outputs after an `up` or `refresh` (`outputs` and `rawOutputs` are
+   * then empty): each read is a CLI run that decrypts with the passphrase.
+   */
+  noOutputs?: boolean;
   /** `--parallel N` for every verb (unset: the engine's default). */
   parallel?: number;
   /**
@@ -375,7 +380,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     (r: any) => r.type !== "pulumi:pulumi:Stack" && !String(r.type).startsWith("pulumi:providers:"),
   );
   let rawOutputs: Record<string, unknown> = {};
-  if (verb === "up" || verb === "refresh") {
+  if ((verb === "up" || verb === "refresh") && !o.noOutputs) {
     const outs = await stack.outputs();
     rawOutputs = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.value]));
     stackOutputs = Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));

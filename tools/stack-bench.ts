@@ -56,7 +56,7 @@ export interface StackOp {
   providerHostPeakMb?: number;
   /** CPU time of the provider host as last sampled (a lower bound), ms. */
   providerHostCpuMs?: number;
-  /** Length of `pulumi stack export` after the operation (the floor's should be about ours); 0 after a preview, which is not exported. */
+  /** Length of `pulumi stack export` after the operation (the floor's should be about ours); 0 after a preview or a destroy, which are not exported. */
   stateBytes: number;
   /** Requests the emulators answered during the operation, token requests aside (the floor's: 0). */
   apiRequests: number;
@@ -267,7 +267,8 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           }
         };
         const repeats = Math.max(1, o.repeats ?? 1);
-        const oursB = { ...base("ours"), program: ours, config: started.config };
+        // The stack's outputs are not read here (the program exports none): no CLI run for them.
+        const oursB = { ...base("ours"), program: ours, config: started.config, noOutputs: true };
         const step = async (side: StackOp["side"], verb: Verb, b: RunOptions, run = 1) => {
           progress(`stack bench: ${label}: ${side} ${verb}${repeats > 1 && (verb === "preview" || verb === "refresh") ? ` (run ${run} of ${repeats})` : ""}…`);
           const answered = () => started.envs.reduce((n, { env }) => n + env.emu.requests.filter((r) => !env.tokenPath.test(r.path)).length, 0);
@@ -296,12 +297,12 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
               new (pulumi.dynamic.Resource as any)(provider, r.name, props, {}, "floor", r.type.split(":")[1]);
             }
           };
-          const floorB = { ...base("floor"), program: floor };
+          const floorB = { ...base("floor"), program: floor, noOutputs: true };
           await step("floor", "up", floorB);
           // The ceiling: a copy of our stack's state, every resource's provider replaced by the
           // ceiling's for its type (padded to our text's length). It reads our objects; it never
           // writes, so it is not destroyed.
-          const ceilingB = { ...base("ceiling"), program: () => {} };
+          const ceilingB = { ...base("ceiling"), program: () => {}, noOutputs: true };
           if (o.ceiling) await importState(ceilingB, ceilingState(up.state, started.envs, oursB.stack, ceilingB.stack));
           // A preview of the creates, on a stack of each side that is never brought up, so it
           // can be run again; then refreshes of the stacks that are up. In turn, first one side
@@ -316,10 +317,11 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           // A preview leaves no state to export (the export is outside the timed span, but each
           // took a CLI run, and the default benchmark run is to stay under 6 minutes).
           const previewOf = (b: RunOptions, side: string): RunOptions => ({ ...b, ...base(`${side}preview`), noExport: true });
+          const destroyOf = (b: RunOptions): RunOptions => ({ ...b, noExport: true });
           for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "preview", previewOf(b, side), run);
           for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run, o.ceiling)) await step(side, "refresh", b, run);
-          await step("ours", "destroy", oursB);
-          await step("floor", "destroy", floorB);
+          await step("ours", "destroy", destroyOf(oursB));
+          await step("floor", "destroy", destroyOf(floorB));
         } finally {
           for (const { env } of started.envs) await env.stop();
         }
