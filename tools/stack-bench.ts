@@ -302,15 +302,14 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           // The ceiling: a copy of our stack's state, every resource's provider replaced by the
           // ceiling's for its type (padded to our text's length). It reads our objects; it never
           // writes, so it is not destroyed.
-          const ceilingB = { ...base("ceiling"), program: () => {}, noOutputs: true };
-          if (o.ceiling) await importState(ceilingB, ceilingState(up.state, started.envs, oursB.stack, ceilingB.stack));
+          const ceilingB = o.ceiling ? { ...base("ceiling"), program: () => {}, noOutputs: true } : undefined;
+          if (ceilingB) await importState(ceilingB, ceilingState(up.state, started.envs, oursB.stack, ceilingB.stack));
           // A preview of the creates, on a stack of each side that is never brought up, so it
           // can be run again; then refreshes of the stacks that are up. In turn, first one side
           // then the other, so both see the machine as it is at the time.
-          const sides = (run: number, withCeiling = false): [StackOp["side"], RunOptions][] => {
-            const all: [StackOp["side"], RunOptions][] = [["ours", oursB], ["floor", floorB], ...(withCeiling ? [["ceiling", ceilingB] as [StackOp["side"], RunOptions]] : [])];
-            if (!withCeiling) return run % 2 === 1 ? all : all.reverse();
-            // Each of the three first in turn.
+          // Each side first in turn (the ceiling, where there is one, in refreshes only).
+          const sides = (run: number, ceiling?: RunOptions): [StackOp["side"], RunOptions][] => {
+            const all: [StackOp["side"], RunOptions][] = [["ours", oursB], ["floor", floorB], ...(ceiling ? [["ceiling", ceiling] as [StackOp["side"], RunOptions]] : [])];
             const k = (run - 1) % all.length;
             return [...all.slice(k), ...all.slice(0, k)];
           };
@@ -319,7 +318,7 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
           const previewOf = (b: RunOptions, side: string): RunOptions => ({ ...b, ...base(`${side}preview`), noExport: true });
           const destroyOf = (b: RunOptions): RunOptions => ({ ...b, noExport: true });
           for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run)) await step(side, "preview", previewOf(b, side), run);
-          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run, o.ceiling)) await step(side, "refresh", b, run);
+          for (let run = 1; run <= repeats; run++) for (const [side, b] of sides(run, ceilingB)) await step(side, "refresh", b, run);
           await step("ours", "destroy", destroyOf(oursB));
           await step("floor", "destroy", destroyOf(floorB));
         } finally {
@@ -418,6 +417,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
     if (floor.length === 0) continue;
     const oursSeconds = median(ours.map((x) => x.seconds));
     const floorSeconds = median(floor.map((x) => x.seconds));
+    const ceilingSeconds = ceiling.length ? median(ceiling.map((x) => x.seconds)) : undefined;
     const peak = (xs: StackOp[], k: "languageHostPeakMb" | "providerHostPeakMb") => {
       const v = xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
       return v.length ? Math.max(...v) : undefined;
@@ -427,7 +427,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
       oursSeconds, floorSeconds, oursMsPerResource: round((oursSeconds * 1000) / o.size, 2), floorMsPerResource: round((floorSeconds * 1000) / o.size, 2),
       overhead: round(oursSeconds / floorSeconds - 1),
       oursRuns: ours.map((x) => x.seconds), floorRuns: floor.map((x) => x.seconds),
-      ...(ceiling.length ? (({ s }) => ({ ceilingSeconds: s, ceilingRuns: ceiling.map((x) => x.seconds), overheadVsCeiling: round(oursSeconds / s - 1) }))({ s: median(ceiling.map((x) => x.seconds)) }) : {}),
+      ...(ceilingSeconds !== undefined ? { ceilingSeconds, ceilingRuns: ceiling.map((x) => x.seconds), overheadVsCeiling: round(oursSeconds / ceilingSeconds - 1) } : {}),
       oursLanguageHostPeakMb: peak(ours, "languageHostPeakMb")!, floorLanguageHostPeakMb: peak(floor, "languageHostPeakMb")!,
       oursProviderHostPeakMb: peak(ours, "providerHostPeakMb"), floorProviderHostPeakMb: peak(floor, "providerHostPeakMb"),
     });
