@@ -121,6 +121,31 @@ export interface RunResult {
   diagnostics: string[];
   /** Debug-level diagnostics (shown by the engine only under `--debug`). */
   debug: string[];
+  /** CPU time spent while the operation ran (the export after it excluded). */
+  cpu: OperationCpu;
+}
+
+/**
+ * CPU time, ms, over one operation: this process (the inline program's language host, the
+ * Automation API reading the engine's events, and whatever else runs in it, such as emulators),
+ * and the processes it started and reaped meanwhile: the CLI with its plugins, the dynamic-provider
+ * host among them (the kernel adds a child's time to its parent's when the parent waits for it,
+ * pulumi-resource-pulumi-nodejs's shell waits for the host, the Automation API waits for the CLI),
+ * and the Automation API's own CLI run after the operation (its `stack history` read, in
+ * `Stack.refresh` and the others of @pulumi/pulumi automation/stack.ts).
+ */
+export interface OperationCpu {
+  thisProcessMs: number;
+  childrenMs: number;
+}
+
+/** This process's CPU and its reaped children's so far, ms (children from /proc/self/stat, in clock ticks of 10 ms). */
+function cpuSoFar(): OperationCpu {
+  const u = process.cpuUsage();
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 16 and 17 of proc(5), cutime and cstime: the 14th and 15th after the command name.
+  return { thisProcessMs: (u.user + u.system) / 1000, childrenMs: (Number(f[13]) + Number(f[14])) * 10 };
 }
 
 let cliPath: string | undefined;
@@ -348,6 +373,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   const extraEnv = o.env ?? {};
   const saved = Object.fromEntries(Object.keys(extraEnv).map((k) => [k, stack.workspace.envVars[k]]));
   Object.assign(stack.workspace.envVars, extraEnv);
+  const cpu0 = cpuSoFar();
   try {
     if (verb === "preview") await stack.preview({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, diff: false });
     else if (verb === "up") await stack.up({ ...common, expectNoChanges: o.expectNoChanges, refresh: o.refresh, continueOnError: o.continueOnError });
@@ -364,6 +390,9 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
       else stack.workspace.envVars[k] = v;
     }
   }
+
+  const cpu1 = cpuSoFar();
+  const cpu = { thisProcessMs: Math.round(cpu1.thisProcessMs - cpu0.thisProcessMs), childrenMs: cpu1.childrenMs - cpu0.childrenMs };
 
   // As `pulumi stack export` prints it: secrets stay ciphertext. (The Automation API's own
   // exportStack passes --show-secrets.)
@@ -403,6 +432,7 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
     resources,
     diagnostics,
     debug,
+    cpu,
   };
 }
 

@@ -60,6 +60,10 @@ export interface StackOp {
   stateBytes: number;
   /** Requests the emulators answered during the operation, token requests aside (the floor's: 0). */
   apiRequests: number;
+  /** CPU time over the operation (tools/engine.ts `OperationCpu`): this process (the language host and the emulators), ms. */
+  thisProcessCpuMs: number;
+  /** The CLI and the processes under it, the provider host included, ms. */
+  cliCpuMs: number;
 }
 
 /** The vendor module and class of each benchmark target. */
@@ -226,6 +230,18 @@ export interface StackRow {
   floorLanguageHostPeakMb: number;
   oursProviderHostPeakMb?: number;
   floorProviderHostPeakMb?: number;
+  /** Each side's CPU by process, the median of its runs. */
+  cpu: Partial<Record<StackOp["side"], SideCpu>>;
+}
+
+/** CPU seconds of one side's operation, by process (see `StackOp`). */
+export interface SideCpu {
+  /** This process: the language host, and the emulators answering ours' requests. */
+  thisProcess: number;
+  /** The CLI and what runs under it, the provider host included. */
+  cli: number;
+  /** The provider host alone, as last sampled (a lower bound). */
+  providerHost?: number;
 }
 
 export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]; rows: StackRow[] }> {
@@ -391,7 +407,11 @@ async function timedOp(verb: Verb, b: RunOptions) {
     resources: r.resources,
     /** `pulumi stack export` after the operation. */
     state: r.state,
-    figures: { seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang, ...(host !== undefined ? { providerHostPeakMb: host } : {}), ...(hostCpu !== undefined ? { providerHostCpuMs: hostCpu } : {}) },
+    figures: {
+      seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang,
+      ...(host !== undefined ? { providerHostPeakMb: host } : {}), ...(hostCpu !== undefined ? { providerHostCpuMs: hostCpu } : {}),
+      thisProcessCpuMs: r.cpu.thisProcessMs, cliCpuMs: r.cpu.childrenMs,
+    },
   };
 }
 
@@ -418,6 +438,15 @@ export function stackRows(ops: StackOp[]): StackRow[] {
     const oursSeconds = median(ours.map((x) => x.seconds));
     const floorSeconds = median(floor.map((x) => x.seconds));
     const ceilingSeconds = ceiling.length ? median(ceiling.map((x) => x.seconds)) : undefined;
+    const cpuOf = (xs: StackOp[]): SideCpu | undefined => {
+      if (xs.length === 0) return undefined;
+      const host = xs.map((x) => x.providerHostCpuMs).filter((x): x is number => x !== undefined);
+      return {
+        thisProcess: round(median(xs.map((x) => x.thisProcessCpuMs)) / 1000, 2),
+        cli: round(median(xs.map((x) => x.cliCpuMs)) / 1000, 2),
+        ...(host.length ? { providerHost: round(median(host) / 1000, 2) } : {}),
+      };
+    };
     const peak = (xs: StackOp[], k: "languageHostPeakMb" | "providerHostPeakMb") => {
       const v = xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
       return v.length ? Math.max(...v) : undefined;
@@ -430,6 +459,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
       ...(ceilingSeconds !== undefined ? { ceilingSeconds, ceilingRuns: ceiling.map((x) => x.seconds), overheadVsCeiling: round(oursSeconds / ceilingSeconds - 1) } : {}),
       oursLanguageHostPeakMb: peak(ours, "languageHostPeakMb")!, floorLanguageHostPeakMb: peak(floor, "languageHostPeakMb")!,
       oursProviderHostPeakMb: peak(ours, "providerHostPeakMb"), floorProviderHostPeakMb: peak(floor, "providerHostPeakMb"),
+      cpu: { ours: cpuOf(ours), floor: cpuOf(floor), ...(ceiling.length ? { ceiling: cpuOf(ceiling) } : {}) },
     });
   }
   // In the order a reader expects, whatever order they were run in.
@@ -450,6 +480,16 @@ export function stackTable(rows: StackRow[]): string {
       `| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${r.oursSeconds} | ${r.floorSeconds} | ${r.oursMsPerResource} | ${r.floorMsPerResource} | ${(r.overhead * 100).toFixed(1)} % | ${runs} | ${r.oursLanguageHostPeakMb} (${r.floorLanguageHostPeakMb}) | ${r.oursProviderHostPeakMb ?? "n/a"} (${r.floorProviderHostPeakMb ?? "n/a"}) |`,
     );
   }
+  // CPU by process, the median run of each side: this process holds the emulators, whose work a
+  // vendor's server would do elsewhere; the CLI's share includes the provider host's.
+  const cpu = (c?: SideCpu) => (c ? `${c.thisProcess} / ${c.cli} (${c.providerHost ?? "n/a"})` : "");
+  const ceilingCpu = rows.some((r) => r.cpu.ceiling);
+  lines.push(
+    "",
+    `| resources | parallel | op | CPU s, ours: this process / CLI and plugins (provider host) | floor |${ceilingCpu ? " stack ceiling |" : ""}`,
+    `|---|---|---|---|---|${ceilingCpu ? "---|" : ""}`,
+  );
+  for (const r of rows) lines.push(`| ${r.size} | ${r.parallel || "default"} | ${r.verb} | ${cpu(r.cpu.ours)} | ${cpu(r.cpu.floor)} |${ceilingCpu ? ` ${cpu(r.cpu.ceiling)} |` : ""}`);
   const withCeiling = rows.filter((r) => r.ceilingSeconds !== undefined);
   if (withCeiling.length) {
     lines.push("", "| resources | parallel | op | ours s | stack ceiling s | ours over the ceiling | ceiling runs s |", "|---|---|---|---|---|---|---|");
@@ -479,6 +519,17 @@ export function stackSummary(rows: StackRow[]): string[] {
       `- (diagnostic) ours over the stack ceiling, the same reads sent bare through the same host, at ${large} resources: ${ceiling.map((r) => `${r.verb} ${r.parallel ? `-p${r.parallel}` : "default"} ${(r.overheadVsCeiling! * 100).toFixed(1)} % (the ceiling over the floor ${((r.ceilingSeconds! / r.floorSeconds - 1) * 100).toFixed(1)} %)`).join(", ")}`,
     );
   }
+  // Where the CPU over the floor went, per process: a 2-core machine shares it between the engine,
+  // the provider host and the emulators, so a side's wall time follows the machine's total CPU.
+  const more = (c: SideCpu | undefined, f: SideCpu | undefined) => {
+    if (!c || !f) return "n/a";
+    const d = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${round(a - b, 2)} s`;
+    const host = c.providerHost !== undefined && f.providerHost !== undefined ? `, the provider host ${d(c.providerHost, f.providerHost)}` : "";
+    return `this process ${d(c.thisProcess, f.thisProcess)}, the CLI and plugins ${d(c.cli, f.cli)}${host}`;
+  };
+  lines.push(
+    `- (diagnostic) CPU over the floor's at ${large} resources, median runs (this process holds the emulators): ${atLarge.map((r) => `${r.verb} ${r.parallel ? `-p${r.parallel}` : "default"}: ${more(r.cpu.ours, r.cpu.floor)}${r.cpu.ceiling ? ` (the ceiling: ${more(r.cpu.ceiling, r.cpu.floor)})` : ""}`).join("; ")}`,
+  );
   if (large > small) {
     const limit = round((STACK_TARGET.growthFor10x / 10) * (large / small), 2);
     const growth = atLarge.map((r) => {

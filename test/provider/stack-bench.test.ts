@@ -61,6 +61,11 @@ describe("the stack benchmark through the real engine, five resources", () => {
     for (const o of ops) {
       expect(o.seconds).toBeGreaterThan(0);
       expect(o.languageHostPeakMb).toBeGreaterThan(0);
+      // CPU by process: this one ran the program and the emulators; the CLI's reaped tree holds
+      // the provider host's time, so it is at least what was sampled of the host.
+      expect(o.thisProcessCpuMs).toBeGreaterThan(0);
+      expect(o.cliCpuMs).toBeGreaterThanOrEqual(o.providerHostCpuMs!);
+      expect(o.cliCpuMs).toBeGreaterThan(0);
     }
     // Every operation starts the provider host (a preview for check), so each has a reading.
     expect(ops.filter((o) => o.providerHostPeakMb === undefined)).toEqual([]);
@@ -73,6 +78,14 @@ describe("the stack benchmark through the real engine, five resources", () => {
     expect(refresh.ceilingRuns).toHaveLength(2);
     expect(refresh.overheadVsCeiling).toBe(Math.round((refresh.oursSeconds / refresh.ceilingSeconds! - 1) * 1000) / 1000);
     expect(stackBench.stackTable(rows)).toContain("stack ceiling s");
+    // Each side's CPU is the median of its runs, for every row; the ceiling's where it ran.
+    const cpuRuns = (side: string) => ops.filter((o) => o.side === side && o.verb === "refresh").map((o) => o.thisProcessCpuMs);
+    // (of two runs, the lower, as for the seconds)
+    expect(refresh.cpu.ours!.thisProcess).toBe(Math.round(Math.min(...cpuRuns("ours")) / 10) / 100);
+    expect(refresh.cpu.ceiling!.thisProcess).toBe(Math.round(Math.min(...cpuRuns("ceiling")) / 10) / 100);
+    for (const r of rows) expect(Object.keys(r.cpu).sort()).toEqual(r.verb === "refresh" ? ["ceiling", "floor", "ours"] : ["floor", "ours"]);
+    expect(stackBench.stackTable(rows)).toContain("CPU s, ours: this process / CLI and plugins (provider host)");
+    expect(stackBench.stackSummary(rows).join("\n")).toMatch(/CPU over the floor's at 5 resources.*refresh default: this process [+-][\d.]+ s, the CLI and plugins [+-][\d.]+ s.*\(the ceiling: this process/);
     const svg = chart.stackChart(rows, "t");
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(8);
