@@ -25,7 +25,10 @@
  * workspace set-up before and the `pulumi stack export` tools/engine.ts runs after are not counted. Peak memory: this process
  * (the inline program's language host; it also holds the emulators), sampled every 100 ms, and the
  * provider host (the node process of `pulumi-resource-pulumi-nodejs` under this process), its
- * VmHWM read from /proc while it runs.
+ * VmHWM read from /proc while it runs. CPU: this process's and the CLI's with its plugins over the
+ * operation (tools/engine.ts `OperationCpu`), and the provider host's as last sampled: on this
+ * 2-core machine the engine, the provider host and the emulators share the cores, so a side's wall
+ * time follows the CPU of all three.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
