@@ -136,16 +136,23 @@ export interface RunResult {
  */
 export interface OperationCpu {
   thisProcessMs: number;
-  childrenMs: number;
+  /** Undefined where there is no /proc (not Linux). */
+  childrenMs?: number;
 }
 
 /** This process's CPU and its reaped children's so far, ms (children from /proc/self/stat, in clock ticks of 10 ms). */
 function cpuSoFar(): OperationCpu {
   const u = process.cpuUsage();
-  const stat = fs.readFileSync("/proc/self/stat", "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 16 and 17 of proc(5), cutime and cstime: the 14th and 15th after the command name.
-  return { thisProcessMs: (u.user + u.system) / 1000, childrenMs: (Number(f[13]) + Number(f[14])) * 10 };
+  let childrenMs: number | undefined;
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of proc(5), cutime and cstime: the 14th and 15th after the command name.
+    childrenMs = (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    // no /proc: the children's time is not known
+  }
+  return { thisProcessMs: (u.user + u.system) / 1000, childrenMs };
 }
 
 let cliPath: string | undefined;
@@ -392,7 +399,10 @@ export async function run(verb: Verb, o: RunOptions): Promise<RunResult> {
   }
 
   const cpu1 = cpuSoFar();
-  const cpu = { thisProcessMs: Math.round(cpu1.thisProcessMs - cpu0.thisProcessMs), childrenMs: cpu1.childrenMs - cpu0.childrenMs };
+  const cpu: OperationCpu = {
+    thisProcessMs: Math.round(cpu1.thisProcessMs - cpu0.thisProcessMs),
+    ...(cpu1.childrenMs !== undefined && cpu0.childrenMs !== undefined ? { childrenMs: cpu1.childrenMs - cpu0.childrenMs } : {}),
+  };
 
   // As `pulumi stack export` prints it: secrets stay ciphertext. (The Automation API's own
   // exportStack passes --show-secrets.)

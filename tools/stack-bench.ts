@@ -65,8 +65,8 @@ export interface StackOp {
   apiRequests: number;
   /** CPU time over the operation (tools/engine.ts `OperationCpu`): this process (the language host and the emulators), ms. */
   thisProcessCpuMs: number;
-  /** The CLI and the processes under it, the provider host included, ms. */
-  cliCpuMs: number;
+  /** The CLI and the processes under it, the provider host included, ms (undefined without /proc). */
+  cliCpuMs?: number;
 }
 
 /** The vendor module and class of each benchmark target. */
@@ -241,8 +241,8 @@ export interface StackRow {
 export interface SideCpu {
   /** This process: the language host, and the emulators answering ours' requests. */
   thisProcess: number;
-  /** The CLI and what runs under it, the provider host included. */
-  cli: number;
+  /** The CLI and what runs under it, the provider host included (undefined without /proc). */
+  cli?: number;
   /** The provider host alone, as last sampled (a lower bound). */
   providerHost?: number;
 }
@@ -413,7 +413,7 @@ async function timedOp(verb: Verb, b: RunOptions) {
     figures: {
       seconds: round(seconds, 2), msPerResource: round((seconds * 1000) / size, 2), ok: r.ok, stateBytes: r.state.length, languageHostPeakMb: lang,
       ...(host !== undefined ? { providerHostPeakMb: host } : {}), ...(hostCpu !== undefined ? { providerHostCpuMs: hostCpu } : {}),
-      thisProcessCpuMs: r.cpu.thisProcessMs, cliCpuMs: r.cpu.childrenMs,
+      thisProcessCpuMs: r.cpu.thisProcessMs, ...(r.cpu.childrenMs !== undefined ? { cliCpuMs: r.cpu.childrenMs } : {}),
     },
   };
 }
@@ -443,10 +443,11 @@ export function stackRows(ops: StackOp[]): StackRow[] {
     const ceilingSeconds = ceiling.length ? median(ceiling.map((x) => x.seconds)) : undefined;
     const cpuOf = (xs: StackOp[]): SideCpu | undefined => {
       if (xs.length === 0) return undefined;
-      const host = xs.map((x) => x.providerHostCpuMs).filter((x): x is number => x !== undefined);
+      const known = (k: "providerHostCpuMs" | "cliCpuMs") => xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
+      const [host, cli] = [known("providerHostCpuMs"), known("cliCpuMs")];
       return {
         thisProcess: round(median(xs.map((x) => x.thisProcessCpuMs)) / 1000, 2),
-        cli: round(median(xs.map((x) => x.cliCpuMs)) / 1000, 2),
+        ...(cli.length ? { cli: round(median(cli) / 1000, 2) } : {}),
         ...(host.length ? { providerHost: round(median(host) / 1000, 2) } : {}),
       };
     };
@@ -485,7 +486,7 @@ export function stackTable(rows: StackRow[]): string {
   }
   // CPU by process, the median run of each side: this process holds the emulators, whose work a
   // vendor's server would do elsewhere; the CLI's share includes the provider host's.
-  const cpu = (c?: SideCpu) => (c ? `${c.thisProcess} / ${c.cli} (${c.providerHost ?? "n/a"})` : "");
+  const cpu = (c?: SideCpu) => (c ? `${c.thisProcess} / ${c.cli ?? "n/a"} (${c.providerHost ?? "n/a"})` : "");
   const ceilingCpu = rows.some((r) => r.cpu.ceiling);
   lines.push(
     "",
@@ -526,7 +527,7 @@ export function stackSummary(rows: StackRow[]): string[] {
   // the provider host and the emulators, so a side's wall time follows the machine's total CPU.
   const more = (c: SideCpu | undefined, f: SideCpu | undefined) => {
     if (!c || !f) return "n/a";
-    const d = (a: number, b: number) => `${a - b >= 0 ? "+" : ""}${round(a - b, 2)} s`;
+    const d = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `${a - b >= 0 ? "+" : ""}${round(a - b, 2)} s`);
     const host = c.providerHost !== undefined && f.providerHost !== undefined ? `, the provider host ${d(c.providerHost, f.providerHost)}` : "";
     return `this process ${d(c.thisProcess, f.thisProcess)}, the CLI and plugins ${d(c.cli, f.cli)}${host}`;
   };
