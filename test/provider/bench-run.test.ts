@@ -23,6 +23,9 @@ describe("the benchmark, a small run at 0 ms", () => {
       for (const [op, o] of Object.entries(row.ops)) {
         expect({ op, trips: o.roundTrips }).toEqual({ op, trips: o.minimum });
         expect(o.ceilingP50).toBeGreaterThan(0);
+        // The interval of ours' p50 over the ceiling's, from the same timings.
+        const [lo, hi] = o.ceilingDiffInterval!;
+        expect(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi).toBe(true);
       }
       expect(row.tokenFetches).toBe(row.expectedTokenFetches);
       for (const figure of [row.hostOpsPerSec, row.bareOpsPerSec, row.hooksOpsPerSec, row.hostFloorOpsPerSec, row.hostCeilingOpsPerSec]) {

@@ -5,7 +5,7 @@
  * would print 1.15).
  */
 import { describe, expect, it } from "vitest";
-import { targetSummary, type BenchRow } from "../../tools/bench";
+import { p50DiffInterval, targetSummary, type BenchRow } from "../../tools/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1, ceilingRatioP50 = 1.05, hostP50 = 22, ceilingP50 = 21.9) => ({ hostP50, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, ceilingP50, ceilingRatioP50, roundTrips, minimum });
 const row = (resource: string, latencyMs: number, r: Partial<BenchRow> = {}, ratios = [1.1, 1.1, 1.1, 1.1]): BenchRow => ({
@@ -36,7 +36,31 @@ describe("targetSummary", () => {
     ]);
   });
 
+  it("gives a p50 miss its 90 % interval where the run measured one", () => {
+    const read = { ...op(1.1, 1, 1, 1.16, 23.5, 23.1), ceilingDiffInterval: [-0.05, 0.81] as [number, number] };
+    const lines = targetSummary([row("b", 20, { ops: { create: op(1.1), read, update: op(1.1), delete: op(1.1) } })]);
+    expect(lines[1]).toBe("- p50 within 0.3 ms of the ceiling's: 3 of 4 (misses: b read +0.4 ms (90 % interval -0.05 to +0.81))");
+  });
+
   it("says nothing when the run had no 20 ms rows", () => {
     expect(targetSummary([row("c", 0)])).toEqual([]);
+  });
+});
+
+describe("p50DiffInterval", () => {
+  const noisy = Array.from({ length: 40 }, (_, i) => 21 + ((i * 7) % 40) / 10);
+  it("is exact where neither side varies", () => {
+    expect(p50DiffInterval(Array(40).fill(23.5), Array(40).fill(23))).toEqual([0.5, 0.5]);
+  });
+  it("spans zero for two samples of the same timings, and moves with a shift of one side", () => {
+    const [lo, hi] = p50DiffInterval(noisy, noisy);
+    expect(lo).toBeLessThan(0);
+    expect(hi).toBeGreaterThan(0);
+    const [slo, shi] = p50DiffInterval(noisy.map((x) => x + 1), noisy);
+    expect(slo).toBeCloseTo(lo + 1, 6);
+    expect(shi).toBeCloseTo(hi + 1, 6);
+  });
+  it("is the same for the same timings (a fixed seed)", () => {
+    expect(p50DiffInterval(noisy, noisy.map((x) => x - 0.2))).toEqual(p50DiffInterval(noisy, noisy.map((x) => x - 0.2)));
   });
 });
