@@ -35,6 +35,12 @@ describe("the benchmark, a small run at 0 ms", () => {
   }
 });
 
+describe("lifecycleOrder", () => {
+  it("swaps ours and the ceiling every other lifecycle, the bare client between them", () => {
+    expect([0, 1, 2, 3].map((n) => bench.lifecycleOrder(n).join(" "))).toEqual(["ours bare ceiling", "ceiling bare ours", "ours bare ceiling", "ceiling bare ours"]);
+  });
+});
+
 describe("ceilingProvider", () => {
   it("is as long as the provider it stands beside, and runs the same plan code as the bare loop", () => {
     const text = bench.ceilingProvider(4000);
