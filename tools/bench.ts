@@ -38,6 +38,7 @@ import type { Emulator } from "../src/core/emulator";
 import type { StackConfig } from "../src/core/testkit";
 import { stackChart } from "./chart";
 import { ProviderHost, type PreparedCall, type Props } from "./host";
+import { peakRssMb } from "./proc";
 import { REGISTRATION_TARGET, registrationBench, type RegistrationResult } from "./registration";
 import { stackBench, stackSummary, stackTable, type StackOp, type StackRow } from "./stack-bench";
 
@@ -219,16 +220,6 @@ export function serializedProvider(target: BenchTarget, inputs: Props): string {
     throw new Error(`could not serialize the provider of ${target.type}: ${r.stderr || r.error?.message}`);
   }
   return text;
-}
-
-function peakRssMb(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface BenchRow {
@@ -559,7 +550,7 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
     // own are not counted).
     const tokenFetches = tokenCount() - env.bareTokenFetches - hookTokenFetches;
 
-    const hostPeakMb = peakRssMb(host.pid);
+    const hostPeakMb = host.pid ? peakRssMb(host.pid) : undefined;
     const ops = Object.fromEntries(
       OPS.map((op) => [
         op,

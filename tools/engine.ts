@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
+import { cpuMs } from "./proc";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -140,19 +141,10 @@ export interface OperationCpu {
   childrenMs?: number;
 }
 
-/** This process's CPU and its reaped children's so far, ms (children from /proc/self/stat, in clock ticks of 10 ms). */
+/** This process's CPU and its reaped children's so far, ms. */
 function cpuSoFar(): OperationCpu {
   const u = process.cpuUsage();
-  let childrenMs: number | undefined;
-  try {
-    const stat = fs.readFileSync("/proc/self/stat", "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields 16 and 17 of proc(5), cutime and cstime: the 14th and 15th after the command name.
-    childrenMs = (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    // no /proc: the children's time is not known
-  }
-  return { thisProcessMs: (u.user + u.system) / 1000, childrenMs };
+  return { thisProcessMs: (u.user + u.system) / 1000, childrenMs: cpuMs("self", "children") };
 }
 
 let cliPath: string | undefined;

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
+import { statFields } from "./proc";
 
 // The host's own protocol stubs and gRPC library, resolved through @pulumi/pulumi so this client
 // speaks exactly the protocol version the installed SDK ships.
@@ -135,13 +136,10 @@ export function descendantPids(roots: number[]): number[] {
   const children = new Map<number, number[]>();
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
+    const f = statFields(Number(d));
+    if (!f) continue; // gone meanwhile
+    const ppid = Number(f[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
   }
   const out: number[] = [];
   const queue = [...roots];

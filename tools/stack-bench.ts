@@ -37,6 +37,7 @@ import type * as pulumiType from "@pulumi/pulumi";
 import { CEILING_ID_MARK, stackCeilingProvider, TARGETS, type BenchEnv } from "./bench";
 import { importState, run, type ConfigValue, type RunOptions, type Verb } from "./engine";
 import { descendantPids } from "./host";
+import { cpuMs, peakRssMb } from "./proc";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
 export const VERBS: Verb[] = ["preview", "up", "refresh", "destroy"];
@@ -89,26 +90,6 @@ function providerHostPids(): number[] {
   });
 }
 
-/** User + system CPU time of a process so far, ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-function vmHwmMb(pid: number): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Samples both memories while `f` runs. */
 async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | undefined, number | undefined]> {
   let lang = process.memoryUsage.rss();
@@ -117,7 +98,7 @@ async function watched<T>(f: () => Promise<T>): Promise<[T, number, number | und
   const sample = () => {
     lang = Math.max(lang, process.memoryUsage.rss());
     for (const pid of providerHostPids()) {
-      const mb = vmHwmMb(pid);
+      const mb = peakRssMb(pid);
       if (mb !== undefined) hosts.set(pid, Math.max(hosts.get(pid) ?? 0, mb));
       const c = cpuMs(pid);
       if (c !== undefined) cpu.set(pid, c);
@@ -441,10 +422,12 @@ export function stackRows(ops: StackOp[]): StackRow[] {
     const oursSeconds = median(ours.map((x) => x.seconds));
     const floorSeconds = median(floor.map((x) => x.seconds));
     const ceilingSeconds = ceiling.length ? median(ceiling.map((x) => x.seconds)) : undefined;
+    // A figure of each run that has it (a provider host's, say, where one was seen).
+    const known = (xs: StackOp[], k: "providerHostCpuMs" | "cliCpuMs" | "languageHostPeakMb" | "providerHostPeakMb") =>
+      xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
     const cpuOf = (xs: StackOp[]): SideCpu | undefined => {
       if (xs.length === 0) return undefined;
-      const known = (k: "providerHostCpuMs" | "cliCpuMs") => xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
-      const [host, cli] = [known("providerHostCpuMs"), known("cliCpuMs")];
+      const [host, cli] = [known(xs, "providerHostCpuMs"), known(xs, "cliCpuMs")];
       return {
         thisProcess: round(median(xs.map((x) => x.thisProcessCpuMs)) / 1000, 2),
         ...(cli.length ? { cli: round(median(cli) / 1000, 2) } : {}),
@@ -452,7 +435,7 @@ export function stackRows(ops: StackOp[]): StackRow[] {
       };
     };
     const peak = (xs: StackOp[], k: "languageHostPeakMb" | "providerHostPeakMb") => {
-      const v = xs.map((x) => x[k]).filter((x): x is number => x !== undefined);
+      const v = known(xs, k);
       return v.length ? Math.max(...v) : undefined;
     };
     rows.push({
