@@ -9,8 +9,7 @@ import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } f
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
-import type { Dispatcher } from "undici";
-import { ATTEMPT_TIMEOUT, backoffMs, dispatcherFor, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
+import { ATTEMPT_TIMEOUT, backoffMs, dispatchersFor, RETRY_STATUS, type Dispatchers, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -160,11 +159,11 @@ export class JsonApi {
 
   /** Read from the environment once per client (a hook makes one), not once per request. */
   private retry?: RetrySettings;
-  private dispatcher?: Dispatcher;
+  private dispatchers?: Dispatchers;
 
   constructor(readonly settings: ApiSettings) {
     const s = settings;
-    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry, (this.dispatcher ??= dispatcherFor(s.tls ?? {}, c.retry)));
+    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry, (this.dispatchers ??= dispatchersFor(s.tls ?? {}, c.retry)));
     const layered = (mode: Parameters<typeof repeatLayer>[0]) => compose(repeatLayer(mode), authLayer(s.auth))(base);
     this.exchanges = { "idempotent-method": layered("idempotent-method"), "declared-idempotent": layered("declared-idempotent"), never: layered("never") };
   }

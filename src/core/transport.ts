@@ -4,7 +4,8 @@
  *   `EnvHttpProxyAgent` (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), with TLS options (CA bundle,
  *   client certificate for mTLS, verification on unless `insecureSkipTlsVerify` is named);
  * - undici's retry interceptor for idempotent methods on 429/502/503/504 and connection errors,
- *   with our backoff function (exponential, full jitter, `Retry-After` honoured).
+ *   with our backoff function (exponential, full jitter, `Retry-After` honoured), composed on for
+ *   those methods only (`dispatchersFor`).
  * A POST is never retried here: whether it may be retried is the caller's decision (see
  * `createOnce` in ./lookup), because only the caller can look up whether it landed.
  */
@@ -50,7 +51,7 @@ export const DEFAULT_RETRY: RetrySettings = {
 
 /**
  * Every environment variable the transport reads (the retry knobs below, the proxy variables
- * `dispatcherFor` and undici's EnvHttpProxyAgent read), as one string: what a client kept
+ * `dispatchersFor` and undici's EnvHttpProxyAgent read), as one string: what a client kept
  * between calls must be made again for when it changes (core/settings.ts, `clientFactory`).
  */
 const TRANSPORT_ENV = [
@@ -131,13 +132,27 @@ function pem(value: string | undefined): string | undefined {
 /** Counts attempts per process, for the benchmark's round-trip figures. */
 export const transportStats = { attempts: 0, retries: 0 };
 
-const dispatchers = new Map<string, Dispatcher>();
+/**
+ * The two ways to the pool for one TLS/retry setting. `retrying` has undici's retry interceptor
+ * composed on, for the methods it may send again (`IDEMPOTENT`). `once` is the pool itself, for
+ * the rest: the interceptor would never send a POST or PATCH again (our `retry` callback below
+ * refuses them; a PATCH declared idempotent is repeated by core/api.ts `repeatLayer`), yet it wraps
+ * every request's handler in its own whatever the method. In sequential creates through the host
+ * that wrapping was a measurable part of what a POST cost over the bare request (docs/benchmark.md,
+ * "Fewer passes over each answer").
+ */
+export interface Dispatchers {
+  retrying: Dispatcher;
+  once: Dispatcher;
+}
+
+const dispatchers = new Map<string, Dispatchers>();
 
 /**
- * One dispatcher per distinct TLS/retry setting, shared by every client in the process, so
- * concurrent hooks reuse keep-alive connections instead of each opening their own.
+ * One pair per distinct TLS/retry setting, shared by every client in the process, so concurrent
+ * hooks reuse keep-alive connections instead of each opening their own.
  */
-export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatcher {
+export function dispatchersFor(tls: TlsSettings, retry: RetrySettings): Dispatchers {
   const proxied = Boolean(
     process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
   );
@@ -159,7 +174,7 @@ export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatche
   };
   const { Agent, EnvHttpProxyAgent, interceptors } = undici();
   const base: Dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
-  d = base.compose(
+  const retrying = base.compose(
     // Innermost, so it sees each attempt the retry interceptor makes (see `send`).
     (dispatch) => (opts, handler) => {
       (opts as AttemptClock).onAttempt?.();
@@ -186,6 +201,7 @@ export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatche
       },
     }),
   );
+  d = { retrying, once: base };
   dispatchers.set(key, d);
   return d;
 }
@@ -229,14 +245,15 @@ export async function send(
   req: HttpRequest,
   tls: TlsSettings = {},
   retry: RetrySettings = retrySettingsFromEnv(),
-  /** The dispatcher for `tls` and `retry`, when the caller holds it already (a client sends many requests). */
-  dispatcher: Dispatcher = dispatcherFor(tls, retry),
+  /** The dispatchers for `tls` and `retry`, when the caller holds them already (a client sends many requests). */
+  via: Dispatchers = dispatchersFor(tls, retry),
 ): Promise<HttpResponse> {
   transportStats.attempts++;
   let attemptStarted = Date.now();
   let cut: NodeJS.Timeout | undefined;
   try {
     const u = new URL(req.url);
+    const dispatcher = IDEMPOTENT.includes(req.method) ? via.retrying : via.once;
     const res = await dispatcher.request({
       origin: u.origin,
       path: u.pathname + u.search,

@@ -3,8 +3,11 @@
  * emulator: retries that succeed, Retry-After honoured, no duplicate creates, one token fetch
  * for many concurrent operations, one refresh when a token expires mid-run.
  */
+import { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tokenCache } from "../../src/core/auth";
+import { dispatchersFor, retrySettingsFromEnv, send } from "../../src/core/transport";
 import { hooks } from "../../src/scm/provider";
 import { scmClient } from "../../src/scm/client";
 import { startScmEmulator, type ScmEmulator } from "../../src/scm/emulator";
@@ -191,5 +194,35 @@ describe("transport under faults", () => {
     expect(e.message).toMatch(/HTTP 401 invalid_client: Client authentication failed/);
     expect(e.message).toMatch(/check SCM_CLIENT_ID \/ SCM_CLIENT_SECRET/);
     expect(e.message).not.toContain("wrong-secret-value");
+  });
+});
+
+describe("which way to the pool a request takes", () => {
+  /** A dispatcher that answers `{}` and records the methods it was given. */
+  function recording(seen: string[]): Dispatcher {
+    return {
+      request: async (opts: Dispatcher.RequestOptions) => {
+        seen.push(String(opts.method));
+        return { statusCode: 200, headers: {}, body: Readable.from([Buffer.from("{}")]) };
+      },
+    } as unknown as Dispatcher;
+  }
+
+  it("sends the methods the retry interceptor may repeat through it, and a POST or PATCH straight to the pool", async () => {
+    const retrying: string[] = [];
+    const once: string[] = [];
+    const via = { retrying: recording(retrying), once: recording(once) };
+    for (const method of ["GET", "PUT", "DELETE", "POST", "PATCH"] as const) {
+      const res = await send("Test", { method, url: "http://127.0.0.1:9/x" }, {}, retrySettingsFromEnv(), via);
+      expect(res.text).toBe("{}");
+    }
+    expect(retrying).toEqual(["GET", "PUT", "DELETE"]);
+    expect(once).toEqual(["POST", "PATCH"]);
+  });
+
+  it("keeps one pair per setting: the same pool behind both ways", () => {
+    const a = dispatchersFor({}, retrySettingsFromEnv());
+    expect(dispatchersFor({}, retrySettingsFromEnv())).toBe(a);
+    expect(a.retrying).not.toBe(a.once);
   });
 });
