@@ -80,6 +80,24 @@ export function shapeOf(s: z.ZodType): Record<string, z.ZodType> | undefined {
   return undefined;
 }
 
+/**
+ * `value` cut to the keys `schema` declares, at every object level its shape describes (arrays and
+ * records are taken whole), undefined values left out: what parsing `value` again with `schema`
+ * gives, without the pass, for a value already read with a schema of the same fields that lets
+ * unknown keys through (a vendor's loose wire schema). Nothing is checked: the caller vouches
+ * that `value` was.
+ */
+export function projectOnto<S extends z.ZodType>(schema: S, value: Record<string, unknown>): z.output<S> {
+  const out: Record<string, unknown> = {};
+  for (const [k, s] of Object.entries(shapeOf(schema) ?? {})) {
+    const v = value[k];
+    if (v === undefined) continue;
+    const nested = shapeOf(s) && v !== null && typeof v === "object" && !Array.isArray(v);
+    out[k] = nested ? projectOnto(s, v as Record<string, unknown>) : v;
+  }
+  return out as z.output<S>;
+}
+
 export interface FieldEntry {
   /** Dotted path from the top of the schema: `connection.clientSecret`. */
   path: string;

@@ -28,6 +28,7 @@ import { SETTINGS, czertainlyClient, PROFILES_PATH, type CzertainlyClient } from
 import { bulkFailureCode, dependentRaProfiles } from "./errors";
 import {
   argsSchema,
+  asDetail,
   ATTRIBUTE_KEYS,
   computedFromWire,
   fromWire,
@@ -202,7 +203,8 @@ async function createProfile(client: CzertainlyClient, s: ScepProfileState): Pro
       if (!live) throw new Error(`SCEP profile ${id} was not found right after it was created`);
       return { id, outs: outputs(s, live) };
     },
-    () => ({ ...outputs(s, created), enabled: false }),
+    // The POST's answer, read as the detail it is where it holds as one (the client read only its uuid).
+    () => ({ ...outputs(s, asDetail(created) ?? { uuid: id, name: created.name, enabled: false }), enabled: false }),
     `SCEP profile '${s.name}' was created but ${s.enabled ? "enabling it" : "reading it back"} failed`,
   );
 }

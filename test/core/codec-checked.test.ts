@@ -40,6 +40,29 @@ describe("renamingCodec(...).checked", () => {
   });
 });
 
+describe("renamingCodec over a closed wire schema", () => {
+  const program = z.object({ displayName: z.string(), maxAge: z.number().optional() });
+
+  it("is refused when made if the wire schema does not declare a name the renaming writes", () => {
+    expect(() => renamingCodec(z.strictObject({ display_name: z.string() }), program, { wireName: snakeCase })).toThrow(/closed wire schema has no key max_age/);
+    expect(() => renamingCodec(z.strictObject({ display_name: z.string() }), program, { wireName: snakeCase, skip: ["maxAge"] })).not.toThrow();
+    // A loose or plain object lets unknown keys through: nothing to check.
+    expect(() => renamingCodec(z.looseObject({ display_name: z.string() }), program, { wireName: snakeCase })).not.toThrow();
+  });
+
+  it("writes a checked program object as the full codec encodes it, without a pass on either side", () => {
+    let passes = 0;
+    const counted = <S extends z.ZodType>(s: S) => s.refine(() => ++passes > 0);
+    const wire = counted(z.strictObject({ display_name: z.string(), max_age: z.number().optional(), v: z.literal(1) }));
+    const codec = renamingCodec(wire, counted(program), { wireName: snakeCase, encode: (w) => ({ ...w, v: 1 }) });
+    const p = { displayName: "a", maxAge: undefined };
+    passes = 0;
+    expect(codec.write(p)).toStrictEqual({ display_name: "a", v: 1 });
+    expect(passes).toBe(0);
+    expect(codec.write(p)).toStrictEqual(z.encode(codec, p));
+  });
+});
+
 describe("SCM answers are decoded once", () => {
   const answer = {
     id: "123e4567-e89b-12d3-a456-426655440000",

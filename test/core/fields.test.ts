@@ -7,6 +7,7 @@ import {
   fieldLists,
   localKeys,
   outputKeys,
+  projectOnto,
   replaceOnChangeKeys,
   secretOutputs,
   secretPaths,
@@ -84,5 +85,26 @@ describe("renamingCodec", () => {
 
   it("defined() drops undefined at any depth and keeps arrays' length", () => {
     expect(defined({ a: undefined, b: { c: undefined, d: 1 }, e: [1, undefined] })).toEqual({ b: { d: 1 }, e: [1, undefined] });
+  });
+});
+
+describe("projectOnto", () => {
+  const schema = z.object({
+    id: z.string(),
+    ca: z.object({ uuid: z.string(), cn: z.string().optional() }).optional(),
+    tags: z.array(z.object({ k: z.string() })).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+  });
+  const wire = z.looseObject({ id: z.string(), ca: z.looseObject({ uuid: z.string(), cn: z.string().optional() }).optional(), tags: z.array(z.looseObject({ k: z.string() })).optional(), labels: z.record(z.string(), z.string()).optional() });
+
+  it("gives what a parse with the schema gives for a value a looser schema of the same fields read, undefined left out", () => {
+    const read = wire.parse({ id: "a", ca: { uuid: "u", extra: 1 }, labels: { x: "y" }, more: true, tags: [{ k: "1" }] });
+    expect(projectOnto(schema, read)).toStrictEqual(schema.parse(read));
+    expect(projectOnto(schema, { id: "a", ca: undefined })).toStrictEqual({ id: "a" });
+  });
+
+  it("takes arrays and records whole (their items are not cut)", () => {
+    const read = wire.parse({ id: "a", tags: [{ k: "1", extra: 2 }] });
+    expect(projectOnto(schema, read).tags).toEqual([{ k: "1", extra: 2 }]);
   });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/core/check";
 import type { ErrorContext } from "../../src/core/api";
+import { defined } from "../../src/core/codec";
 import { ERROR_CODES } from "../../src/core/errors";
 import { undescribed } from "../../src/core/fields";
 import { toCzertainlyError } from "../../src/czertainly/errors";
@@ -21,8 +22,10 @@ import {
   SECRET_OUTPUTS,
   SECRET_PATHS,
   WRITE_ONLY_PATHS,
+  computedFromWire,
   fromWire,
   toWire,
+  wireBodySchema,
   wireDetailSchema,
   type ScepProfileState,
 } from "../../src/czertainly/schema";
@@ -165,6 +168,34 @@ describe("czertainly wire mapping", () => {
     expect(u).not.toHaveProperty("name");
     expect(u.renewalThreshold).toBe(0);
     expect(toWire(s({ renewalThreshold: 9 }), "update").renewalThreshold).toBe(9);
+  });
+
+  it("writes bodies the closed body schema holds, as the full codec (its wire pass included) writes them", () => {
+    const full = (a: ScepProfileState, op: "create" | "update") => wireBodySchema.parse(toWire(a, op));
+    const rich = s({
+      description: "d",
+      raProfileUuid: RA,
+      renewalThreshold: 5,
+      challengePassword: "pw",
+      customAttributes: [{ uuid: ATTR, name: "env", contentType: "string", version: "v2", content: [{ data: "prod" }] }] as never,
+      certificateAssociations: { ownerUuid: RA, groupUuids: [CA] } as never,
+      ...intune,
+    });
+    for (const a of [s(), rich]) for (const op of ["create", "update"] as const) expect(toWire(a, op)).toStrictEqual(full(a, op));
+  });
+
+  it("outputs what Core computes as a parse with the outputs' schema gives it: unknown keys dropped, nothing undefined", () => {
+    const w = wireDetailSchema.parse({
+      uuid: "u",
+      name: "p",
+      enabled: true,
+      scepUrl: "https://core/api/v1/protocols/scep/p/pkiclient.exe",
+      raProfile: { uuid: RA, name: "ra", enabled: true, futureField: 2 },
+      caCertificate: { uuid: CA, commonName: "CA", keySize: 2048, futureField: 1 },
+    });
+    const reparsed = defined(outputsSchema.omit({ unverified: true }).parse({ uuid: w.uuid, scepUrl: w.scepUrl, raProfile: w.raProfile, caCertificate: w.caCertificate }));
+    expect(computedFromWire(w)).toStrictEqual(reparsed);
+    expect(computedFromWire(wireDetailSchema.parse({ uuid: "u", name: "p", enabled: false }))).toStrictEqual({ uuid: "u" });
   });
 
   it("reads renewThreshold, caCertificate.uuid and raProfile.uuid back into the request names, tolerating unknown fields", () => {
