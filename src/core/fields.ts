@@ -71,28 +71,63 @@ export function factsOf(s: z.ZodType): FieldFacts | undefined {
   return undefined;
 }
 
-/** The object shape at the core of `s` (through wrappers and refinements), or undefined. */
-export function shapeOf(s: z.ZodType): Record<string, z.ZodType> | undefined {
+/** The object schema's definition at the core of `s` (through wrappers and refinements), or undefined. */
+function objectDefOf(s: z.ZodType): Def | undefined {
   for (let cur: z.ZodType | undefined = s; cur; cur = inner(cur)) {
     const d = defOf(cur);
-    if (d.type === "object") return d.shape as Record<string, z.ZodType>;
+    if (d.type === "object") return d;
   }
   return undefined;
 }
 
+/** The object shape at the core of `s` (through wrappers and refinements), or undefined. */
+export function shapeOf(s: z.ZodType): Record<string, z.ZodType> | undefined {
+  return objectDefOf(s)?.shape as Record<string, z.ZodType> | undefined;
+}
+
+/** Kinds of schema whose parse can change a value or refuse one its type allows. */
+const EFFECT_TYPES: readonly string[] = ["pipe", "transform", "default", "prefault", "catch", "custom", "lazy", "promise", "success", "nonoptional"];
+
 /**
- * `value` cut to the keys `schema` declares, at every object level its shape describes (arrays and
- * records are taken whole), undefined values left out: what parsing `value` again with `schema`
- * gives, without the pass, for a value already read with a schema of the same fields that lets
- * unknown keys through (a vendor's loose wire schema). Nothing is checked: the caller vouches
- * that `value` was.
+ * Whether parsing with `s` could give anything but its input cut to its shape: a default, a
+ * transform or a refinement (a check) anywhere in it. Wrappers, objects, arrays, records, unions
+ * and tuples are looked into.
+ */
+export function hasEffects(s: z.ZodType): boolean {
+  const d = defOf(s);
+  if (EFFECT_TYPES.includes(d.type) || (Array.isArray(d.checks) && d.checks.length > 0)) return true;
+  const parts: z.ZodType[] = [
+    ...(d.innerType ? [d.innerType] : []),
+    ...(d.element ? [d.element] : []),
+    ...(d.keyType ? [d.keyType] : []),
+    ...(d.valueType ? [d.valueType] : []),
+    ...(d.catchall ? [d.catchall] : []),
+    ...(Array.isArray(d.options) ? d.options : []),
+    ...(Array.isArray(d.items) ? d.items : []),
+    ...(d.rest ? [d.rest] : []),
+    ...(d.shape ? Object.values(d.shape as Record<string, z.ZodType>) : []),
+  ];
+  return parts.some(hasEffects);
+}
+
+/**
+ * `value` cut to the keys `schema` declares, at every object level its shape describes (a loose
+ * object keeps the keys it does not declare, as its parse does; arrays and records are taken
+ * whole), undefined values left out: what parsing `value` again with `schema` gives, without the
+ * pass, for a value already read with a schema of the same fields that lets unknown keys through
+ * (a vendor's loose wire schema). Nothing is checked: the caller vouches that `value` was, and
+ * that `schema` has no effects (`hasEffects`).
  */
 export function projectOnto<S extends z.ZodType>(schema: S, value: Record<string, unknown>): z.output<S> {
+  const d = objectDefOf(schema);
+  const shape = (d?.shape ?? {}) as Record<string, z.ZodType>;
+  const keepsUnknown = d?.catchall !== undefined && defOf(d.catchall).type !== "never";
   const out: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(shapeOf(schema) ?? {})) {
+  for (const k of keepsUnknown ? Object.keys(value) : Object.keys(shape)) {
     const v = value[k];
     if (v === undefined) continue;
-    const nested = shapeOf(s) && v !== null && typeof v === "object" && !Array.isArray(v);
+    const s = shape[k];
+    const nested = s !== undefined && shapeOf(s) && v !== null && typeof v === "object" && !Array.isArray(v);
     out[k] = nested ? projectOnto(s, v as Record<string, unknown>) : v;
   }
   return out as z.output<S>;

@@ -516,7 +516,7 @@ const detailCodec = renamingCodec(wireDetailSchema, checkedState, {
 
 /** The detail, as the client has read it with `wireDetailSchema`, → the inputs. */
 export function fromWire(w: WireDetail): Omit<ScepProfileState, keyof LocalInputs> {
-  return z.decode(detailCodec.checked, w) as Omit<ScepProfileState, keyof LocalInputs>;
+  return detailCodec.read(w) as Omit<ScepProfileState, keyof LocalInputs>;
 }
 
 function toRequestAttribute(r: z.output<typeof responseAttributeSchema>): RequestAttribute {

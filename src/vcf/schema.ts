@@ -329,7 +329,7 @@ const specCodec = renamingCodec(
  * (passwords, the client secret) come back empty, for the caller to fill from state (an import
  * cannot). The top-level certChain is never answered, so it is not read.
  */
-const liveCodec = renamingCodec(
+export const liveCodec = renamingCodec(
   wireSchema,
   z.object({
     name: z.string(),
@@ -377,7 +377,7 @@ export function toWire(a: IdentityProviderState): WireSpec {
  * outputs.
  */
 export function fromWire(w: WireIdp): { inputs: Omit<IdentityProviderState, "connection">; outputs: LiveOutputs } {
-  const { name, type, ldap, oidc, ...outputs } = z.decode(liveCodec.checked, w);
+  const { name, type, ldap, oidc, ...outputs } = liveCodec.read(w);
   const inputs = defined({ name, type, ldap, oidc }) as Omit<IdentityProviderState, "connection">;
   return { inputs, outputs: outputs as LiveOutputs };
 }

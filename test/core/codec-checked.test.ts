@@ -40,6 +40,33 @@ describe("renamingCodec(...).checked", () => {
   });
 });
 
+describe("renamingCodec(...).read", () => {
+  const wire = z.looseObject({ display_name: z.string(), max_age: z.number().optional(), extra: z.looseObject({ a: z.string() }).optional() });
+
+  it("gives the full pass's answer without it where the program side has no effects: keys cut, loose objects kept whole", () => {
+    const program = z.object({ displayName: z.string(), maxAge: z.number().optional(), extra: z.looseObject({ a: z.string() }).optional() });
+    const codec = renamingCodec(wire, program, { wireName: snakeCase, decode: (p) => ({ ...p, dropped: 1 }) });
+    const w = wire.parse({ display_name: "a", extra: { a: "x", b: 2 }, unmodelled: true });
+    expect(codec.read(w)).toStrictEqual(z.decode(codec.checked, w));
+    expect(codec.read(w)).toStrictEqual({ displayName: "a", extra: { a: "x", b: 2 } });
+  });
+
+  it("parses the program side where it has a default, a transform or a check", () => {
+    for (const program of [
+      z.object({ displayName: z.string(), maxAge: z.number().default(30) }),
+      z.object({ displayName: z.string().transform((s) => s.toUpperCase()), maxAge: z.number().optional() }),
+      z.object({ displayName: z.string().min(2), maxAge: z.number().optional() }),
+    ]) {
+      const codec = renamingCodec(wire, program, { wireName: snakeCase });
+      const w = wire.parse({ display_name: "a" });
+      const full = () => z.decode(codec.checked, w);
+      const read = () => codec.read(w);
+      if (program.shape.displayName.safeParse("a").success) expect(read()).toStrictEqual(full());
+      else expect(read).toThrow();
+    }
+  });
+});
+
 describe("renamingCodec over a closed wire schema", () => {
   const program = z.object({ displayName: z.string(), maxAge: z.number().optional() });
 

@@ -5,6 +5,7 @@ import {
   comparedKeys,
   field,
   fieldLists,
+  hasEffects,
   localKeys,
   outputKeys,
   projectOnto,
@@ -106,5 +107,15 @@ describe("projectOnto", () => {
   it("takes arrays and records whole (their items are not cut)", () => {
     const read = wire.parse({ id: "a", tags: [{ k: "1", extra: 2 }] });
     expect(projectOnto(schema, read).tags).toEqual([{ k: "1", extra: 2 }]);
+  });
+});
+
+describe("hasEffects", () => {
+  it("finds a default, a transform or a check at any depth, and nothing in plain types", () => {
+    expect(hasEffects(z.object({ a: z.string().optional(), b: z.array(z.record(z.string(), z.unknown())), c: z.looseObject({}), d: z.union([z.string(), z.number()]) }))).toBe(false);
+    expect(hasEffects(z.object({ a: z.object({ b: z.string().default("x") }).optional() }))).toBe(true);
+    expect(hasEffects(z.object({ a: z.array(z.string().transform((s) => s.trim())) }))).toBe(true);
+    expect(hasEffects(z.object({ a: z.record(z.string(), z.number().int()) }))).toBe(true);
+    expect(hasEffects(z.object({ a: z.string() }).refine(() => true))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * engine's unknown values during preview.
  */
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { UNKNOWN } from "../../src/core/check";
 import { redact } from "../../src/core/redact";
 import { hooks } from "../../src/vcf/provider";
@@ -18,7 +19,9 @@ import {
   SECRET_OUTPUTS,
   SECRET_PATHS,
   SUB_SPEC_KEYS,
+  liveCodec,
   toWire,
+  wireSchema,
   WRITE_ONLY_PATHS,
 } from "../../src/vcf/schema";
 import { IdentityProvider, OUTPUT_KEYS } from "../../src/vcf/resource";
@@ -178,6 +181,18 @@ describe("wire mapping", () => {
     expect(inputs.ldap!.password).toBe("");
     expect(inputs.oidc).toEqual({ clientId: "vcf", clientSecret: "", discoveryEndpoint: valid().oidc.discoveryEndpoint });
     expect(outputs).toMatchObject({ identityProviderId: "i1", status: "ACTIVE", oidcInfo: { issuer: "https://adfs.corp.example.com/adfs" } });
+  });
+
+  it("reads each answer as the codec's full pass over the program side reads it (core/codec.ts `read`)", () => {
+    const answers = [
+      { id: "i1", name: "corp-adfs", type: "Microsoft ADFS", status: "ACTIVE", domainNames: ["corp.example.com"], ldap: { ...valid().ldap, password: undefined, extra: { x: 1 }, sourceDetails: { ...valid().ldap.sourceDetails, certChain: [] } }, oidc: { clientId: "vcf", discoveryEndpoint: valid().oidc.discoveryEndpoint, issuer: "https://i" }, identitySources: [{ name: "corp.example.com", type: "ActiveDirectory", unmodelled: true }], fedIdp: { a: [1] }, idpMessage: "m", extraField: 1 },
+      { id: "i2", name: "okta", type: "Generic OIDC", oidc: { clientId: "c", discoveryEndpoint: "https://d/.well-known/openid-configuration" } },
+      { id: "i3", name: "bare", type: "Embedded" },
+    ];
+    for (const a of answers) {
+      const w = wireSchema.parse(a);
+      expect(liveCodec.read(w)).toStrictEqual(z.decode(liveCodec.checked, w));
+    }
   });
 });
 
