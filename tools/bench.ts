@@ -292,6 +292,13 @@ export function noopProvider(length: number): string {
   return padded(`let n = 0; exports.handler = () => ({ create: async (inputs) => { const { __provider, ...outs } = inputs; return { id: "noop-" + n++, outs }; } });`, length);
 }
 
+/** The lines of a ceiling provider's text that send a `BarePlan` from inside the host: undici's request, a pool the size of ours, `runPlan`. */
+const SENDS_PLANS = [
+  `const { Agent, request } = require("undici");`,
+  `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
+  `const runPlan = ${runPlan.toString()};`,
+];
+
 /**
  * A dynamic provider whose every operation sends the bare client's requests for it (the `__plan`
  * the benchmark adds to the properties) with undici on a pool of the same size, and answers the
@@ -309,9 +316,7 @@ export function noopProvider(length: number): string {
  */
 export function ceilingProvider(length: number, computed: Props = {}): string {
   const code = [
-    `const { Agent, request } = require("undici");`,
-    `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
-    `const runPlan = ${runPlan.toString()};`,
+    ...SENDS_PLANS,
     `const computed = ${JSON.stringify(computed)};`,
     `const send = async ({ __plan, __provider, ...rest }) => [await runPlan(__plan, request, pool), rest];`,
     `exports.handler = () => ({`,
@@ -349,9 +354,7 @@ export const CEILING_ID_MARK = "ceilingidmark0";
  */
 export function stackCeilingProvider(length: number, read: CeilingRead): string {
   const code = [
-    `const { Agent, request } = require("undici");`,
-    `const pool = new Agent({ connections: ${POOL_CONNECTIONS}, keepAliveTimeout: 10_000 });`,
-    `const runPlan = ${runPlan.toString()};`,
+    ...SENDS_PLANS,
     `const plan = ${JSON.stringify(read.plan)};`,
     `const inputKeys = ${JSON.stringify(read.inputKeys)};`,
     `const bareIdOf = ${read.bareIdOf ? read.bareIdOf.toString() : "(id) => id"};`,
