@@ -119,18 +119,40 @@ export function hasEffects(s: z.ZodType): boolean {
  * that `schema` has no effects (`hasEffects`).
  */
 export function projectOnto<S extends z.ZodType>(schema: S, value: Record<string, unknown>): z.output<S> {
+  return project(projectionOf(schema), value) as z.output<S>;
+}
+
+/** What `projectOnto` needs of a schema, worked out once per schema: it runs on every answer. */
+interface Projection {
+  keys: readonly string[];
+  keepsUnknown: boolean;
+  /** The keys whose schema is an object, with its own projection. */
+  nested: ReadonlyMap<string, Projection>;
+}
+
+const projections = new WeakMap<z.ZodType, Projection>();
+
+function projectionOf(schema: z.ZodType): Projection {
+  let p = projections.get(schema);
+  if (p) return p;
   const d = objectDefOf(schema);
   const shape = (d?.shape ?? {}) as Record<string, z.ZodType>;
-  const keepsUnknown = d?.catchall !== undefined && defOf(d.catchall).type !== "never";
+  const nested = new Map<string, Projection>();
+  for (const [k, s] of Object.entries(shape)) if (shapeOf(s)) nested.set(k, projectionOf(s));
+  p = { keys: Object.keys(shape), keepsUnknown: d?.catchall !== undefined && defOf(d.catchall).type !== "never", nested };
+  projections.set(schema, p);
+  return p;
+}
+
+function project(p: Projection, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of keepsUnknown ? Object.keys(value) : Object.keys(shape)) {
+  for (const k of p.keepsUnknown ? Object.keys(value) : p.keys) {
     const v = value[k];
     if (v === undefined) continue;
-    const s = shape[k];
-    const nested = s !== undefined && shapeOf(s) && v !== null && typeof v === "object" && !Array.isArray(v);
-    out[k] = nested ? projectOnto(s, v as Record<string, unknown>) : v;
+    const n = p.nested.get(k);
+    out[k] = n && v !== null && typeof v === "object" && !Array.isArray(v) ? project(n, v as Record<string, unknown>) : v;
   }
-  return out as z.output<S>;
+  return out;
 }
 
 export interface FieldEntry {
