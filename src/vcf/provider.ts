@@ -162,7 +162,8 @@ export const hooks = {
     // The API never answers the write-only leaves: the state's values stand for them.
     for (const path of WRITE_ONLY_PATHS.filter(present)) {
       const plain = getPath(props, path);
-      if (plain !== undefined) setPath(inputs as Props, path, structuredClone(plain));
+      // A string (a password, the client secret) is immutable: only the chain, an array, is copied.
+      if (plain !== undefined) setPath(inputs as Props, path, typeof plain === "object" ? structuredClone(plain) : plain);
     }
     const reproduced = { ...inputs, ...(old.connection ? { connection: old.connection } : {}) } as IdentityProviderState;
     return { id: live.id, props: withUnverified({ ...reproduced, ...liveOut }, unverified), inputs: reproduced };
