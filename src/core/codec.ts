@@ -7,7 +7,7 @@
  * names) are the user's and never renamed.
  */
 import { z } from "zod";
-import { defOf, hasEffects, projectOnto, shapeOf } from "./fields";
+import { hasEffects, projectOnto, shapeOf, unknownKeysOf } from "./fields";
 
 /** `scepChallenge` → `scep_challenge`. */
 export const snakeCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -60,7 +60,7 @@ export function renamingCodec<W extends z.ZodType, P extends z.ZodObject>(wire: 
   // A closed wire schema (a request body the API refuses unknown keys in) must declare every name
   // the renaming writes: checked here, once, so that `write` may write without the wire pass.
   const wireShape = shapeOf(wire);
-  if (wireShape && defOf(wire).catchall && defOf(defOf(wire).catchall).type === "never") {
+  if (wireShape && unknownKeysOf(wire) === "refuse") {
     const unknown = names.filter(([, name]) => !(name in wireShape)).map(([, name]) => name);
     if (unknown.length) throw new Error(`renamingCodec: the closed wire schema has no key ${unknown.join(", ")}`);
   }

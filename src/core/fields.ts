@@ -85,6 +85,18 @@ export function shapeOf(s: z.ZodType): Record<string, z.ZodType> | undefined {
   return objectDefOf(s)?.shape as Record<string, z.ZodType> | undefined;
 }
 
+/**
+ * What a parse with the object schema at the core of `s` does with keys its shape does not
+ * declare: drops them (`z.object`), keeps them (`z.looseObject`, a catchall) or refuses them
+ * (`z.strictObject`); undefined for a schema that is no object.
+ */
+export function unknownKeysOf(s: z.ZodType): "strip" | "keep" | "refuse" | undefined {
+  const d = objectDefOf(s);
+  if (!d) return undefined;
+  if (d.catchall === undefined) return "strip";
+  return defOf(d.catchall).type === "never" ? "refuse" : "keep";
+}
+
 /** Kinds of schema whose parse can change a value or refuse one its type allows. */
 const EFFECT_TYPES: readonly string[] = ["pipe", "transform", "default", "prefault", "catch", "custom", "lazy", "promise", "success", "nonoptional"];
 
@@ -135,11 +147,10 @@ const projections = new WeakMap<z.ZodType, Projection>();
 function projectionOf(schema: z.ZodType): Projection {
   let p = projections.get(schema);
   if (p) return p;
-  const d = objectDefOf(schema);
-  const shape = (d?.shape ?? {}) as Record<string, z.ZodType>;
+  const shape = shapeOf(schema) ?? {};
   const nested = new Map<string, Projection>();
   for (const [k, s] of Object.entries(shape)) if (shapeOf(s)) nested.set(k, projectionOf(s));
-  p = { keys: Object.keys(shape), keepsUnknown: d?.catchall !== undefined && defOf(d.catchall).type !== "never", nested };
+  p = { keys: Object.keys(shape), keepsUnknown: unknownKeysOf(schema) === "keep", nested };
   projections.set(schema, p);
   return p;
 }

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
-import { defined, renamingCodec } from "../core/codec";
+import { renamingCodec } from "../core/codec";
 import { field, fieldLists, localKeys, outputKeys, projectOnto, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import { connectionField, httpUrl, tlsConnectionShape, tokenTlsConnectionShape } from "../core/schema";
 

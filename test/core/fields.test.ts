@@ -10,6 +10,7 @@ import {
   outputKeys,
   projectOnto,
   replaceOnChangeKeys,
+  unknownKeysOf,
   secretOutputs,
   secretPaths,
   undescribed,
@@ -117,5 +118,15 @@ describe("hasEffects", () => {
     expect(hasEffects(z.object({ a: z.array(z.string().transform((s) => s.trim())) }))).toBe(true);
     expect(hasEffects(z.object({ a: z.record(z.string(), z.number().int()) }))).toBe(true);
     expect(hasEffects(z.object({ a: z.string() }).refine(() => true))).toBe(true);
+  });
+});
+
+describe("unknownKeysOf", () => {
+  it("says what each kind of object does with keys it does not declare, through wrappers", () => {
+    expect(unknownKeysOf(z.object({ a: z.string() }))).toBe("strip");
+    expect(unknownKeysOf(z.looseObject({ a: z.string() }).optional())).toBe("keep");
+    expect(unknownKeysOf(z.object({}).catchall(z.number()))).toBe("keep");
+    expect(unknownKeysOf(z.strictObject({ a: z.string() }))).toBe("refuse");
+    expect(unknownKeysOf(z.string())).toBeUndefined();
   });
 });
