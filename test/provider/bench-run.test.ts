@@ -27,6 +27,12 @@ describe("the benchmark, a small run at 0 ms", () => {
         const [lo, hi] = o.ceilingDiffInterval!;
         expect(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi).toBe(true);
       }
+      // Every lifecycle's timings are kept, per path, for pooling runs: two lifecycles, two of each.
+      for (const side of ["ours", "bare", "ceiling"] as const) {
+        for (const op of ["create", "read", "update", "delete"] as const) {
+          expect({ side, op, n: row.samples![side][op].length, timed: row.samples![side][op].every((x) => x > 0) }).toEqual({ side, op, n: 2, timed: true });
+        }
+      }
       expect(row.tokenFetches).toBe(row.expectedTokenFetches);
       for (const figure of [row.hostOpsPerSec, row.bareOpsPerSec, row.hooksOpsPerSec, row.hostFloorOpsPerSec, row.hostCeilingOpsPerSec]) {
         expect(figure).toBeGreaterThan(0);

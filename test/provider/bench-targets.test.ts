@@ -5,7 +5,7 @@
  * would print 1.15).
  */
 import { describe, expect, it } from "vitest";
-import { p50DiffInterval, targetSummary, type BenchRow } from "../../tools/bench";
+import { p50DiffInterval, pooledSummary, poolRuns, targetSummary, type BenchRow } from "../../tools/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1, ceilingRatioP50 = 1.05, hostP50 = 22, ceilingP50 = 21.9) => ({ hostP50, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, ceilingP50, ceilingRatioP50, roundTrips, minimum });
 const row = (resource: string, latencyMs: number, r: Partial<BenchRow> = {}, ratios = [1.1, 1.1, 1.1, 1.1]): BenchRow => ({
@@ -62,5 +62,59 @@ describe("p50DiffInterval", () => {
   });
   it("is the same for the same timings (a fixed seed)", () => {
     expect(p50DiffInterval(noisy, noisy.map((x) => x - 0.2))).toEqual(p50DiffInterval(noisy, noisy.map((x) => x - 0.2)));
+  });
+});
+
+describe("poolRuns", () => {
+  // 40 lifecycles a side per run, ours `shift` ms over the ceiling, each run's machine `speed` ms slower.
+  const timings = (base: number, speed: number) => Array.from({ length: 40 }, (_, i) => base + speed + ((i * 7) % 40) / 20);
+  const sampled = (resource: string, shift: number, speed: number, latencyMs = 20): BenchRow => {
+    const side = (base: number) => ({ create: timings(base, speed), read: timings(base, speed), update: timings(base, speed), delete: timings(base, speed) });
+    return row(resource, latencyMs, { samples: { ours: side(23 + shift), bare: side(21), ceiling: side(23) } });
+  };
+
+  it("takes each side's p50 over every run's lifecycles together, with the interval one run reports", () => {
+    const runs = [[sampled("a", 0.5, 0)], [sampled("a", 0.5, 0.4)], [sampled("a", 0.5, -0.3)]];
+    const pooled = poolRuns(runs);
+    expect(pooled.map((p) => p.op)).toEqual(["create", "read", "update", "delete"]);
+    const ours = runs.flatMap(([r]) => r.samples!.ours.create);
+    const ceiling = runs.flatMap(([r]) => r.samples!.ceiling.create);
+    const p50 = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    expect(pooled[0]).toEqual({
+      resource: "a", op: "create", runs: 3, lifecycles: 120,
+      oursP50: Math.round(p50(ours) * 100) / 100, ceilingP50: Math.round(p50(ceiling) * 100) / 100,
+      diff: Math.round((p50(ours) - p50(ceiling)) * 100) / 100, interval: p50DiffInterval(ours, ceiling),
+    });
+    expect(pooled[0].diff).toBeCloseTo(0.5, 6);
+    // Three runs' worth is narrower than one run's.
+    const one = poolRuns([runs[1]])[0].interval;
+    expect(pooled[0].interval[1] - pooled[0].interval[0]).toBeLessThan(one[1] - one[0]);
+  });
+
+  it("leaves out rows without lifecycles and rows at another latency, and counts the runs that had them", () => {
+    const pooled = poolRuns([[sampled("a", 0, 0), sampled("a", 9, 0, 0)], [row("a", 20)], [sampled("a", 0, 0), sampled("b", 0, 0)]]);
+    expect(pooled.filter((p) => p.op === "create").map((p) => [p.resource, p.runs, p.lifecycles])).toEqual([["a", 2, 80], ["b", 1, 40]]);
+  });
+});
+
+describe("pooledSummary", () => {
+  const pooled = (op: "create" | "read" | "update", diff: number, interval: [number, number]) => ({ resource: "a", op, runs: 3, lifecycles: 120, oursP50: 23 + diff, ceilingP50: 23, diff, interval });
+
+  it("judges each operation's pooled difference, and names the misses whose interval lies wholly above the target", () => {
+    const lines = pooledSummary([pooled("create", 0.1, [-0.2, 0.4]), pooled("read", 0.45, [0.1, 0.8]), pooled("update", 0.7, [0.35, 1.1])]);
+    expect(lines[0]).toBe("### p50 against the host ceiling, 3 runs pooled (20 ms API latency)");
+    expect(lines.slice(4, 7)).toEqual([
+      "| a | create | 120 | 23.1 | 23 | +0.1 (-0.2 to +0.4) | met |",
+      "| a | read | 120 | 23.45 | 23 | +0.45 (+0.1 to +0.8) | missed, the interval reaches the target |",
+      "| a | update | 120 | 23.7 | 23 | +0.7 (+0.35 to +1.1) | missed, the interval wholly above the target |",
+    ]);
+    expect(lines.slice(-2)).toEqual([
+      "- p50 within 0.3 ms of the ceiling's, runs pooled: 1 of 3 (misses: a read +0.45 ms, a update +0.7 ms)",
+      "- misses whose 90 % interval lies wholly above 0.3 ms: 1 (a update)",
+    ]);
+  });
+
+  it("says so when no run kept its lifecycles", () => {
+    expect(pooledSummary([])).toEqual(["no run kept its lifecycles (bench.json `samples`): nothing to pool"]);
   });
 });
