@@ -273,6 +273,8 @@ export interface BenchRow {
    * 14:00 UTC have none).
    */
   samples?: Record<Path, Record<Op, number[]>>;
+  /** The ceiling's time over ours in each counted round, in the order run: `throughputVsCeiling` is their median. Kept for pooling, as `samples`. */
+  throughputRounds?: number[];
 }
 
 type Path = "ours" | "bare" | "ceiling";
@@ -595,6 +597,7 @@ export async function benchOne(target: BenchTarget, latencyMs: number, iteration
       hostCeilingOpsPerSec: Math.round((parallel / pct(ceilingMs, 50)) * 1000),
       ceilingRatio: round(pct(bareMs, 50) / pct(ceilingMs, 50), 3),
       throughputVsCeiling: round(pct(ceilingMs.map((c, r) => c / hostMs[r]), 50), 3),
+      throughputRounds: ceilingMs.map((c, r) => round(c / hostMs[r], 3)),
       hooksRatio: round(pct(bareMs, 50) / pct(hooksMs, 50), 3),
       coldStartMs: Math.round(coldStartMs),
       hostPeakMb,
@@ -943,8 +946,31 @@ export function poolRuns(runs: BenchRow[][]): PooledOp[] {
   });
 }
 
-/** The pooled verdict: a table, then how many operations meet the p50 target, and which miss beyond their interval. */
-export function pooledSummary(pooled: PooledOp[]): string[] {
+/** One resource's throughput over the counted rounds of several runs together (`poolThroughput`). */
+export interface PooledThroughput {
+  resource: string;
+  runs: number;
+  rounds: number;
+  /** The median over every round of the ceiling's time over ours. */
+  ratio: number;
+}
+
+/**
+ * The throughput verdict over several runs: each resource's rounds from every run that kept them
+ * (`throughputRounds`), the median of their ratios, as one run takes the median of its three. A
+ * round is ours and the ceiling back to back, so each ratio stands on its own machine.
+ */
+export function poolThroughput(runs: BenchRow[][]): PooledThroughput[] {
+  const kept = runs.flatMap((rows) => rows.filter((r) => r.latencyMs === TARGETS_AT_MS && r.throughputRounds?.length));
+  return [...new Set(kept.map((r) => r.resource))].map((resource) => {
+    const rows = kept.filter((r) => r.resource === resource);
+    const ratios = rows.flatMap((r) => r.throughputRounds!);
+    return { resource, runs: rows.length, rounds: ratios.length, ratio: round(pct(ratios, 50), 3) };
+  });
+}
+
+/** The pooled verdicts: a table of the p50s, how many operations meet the p50 target and which miss beyond their interval, then throughput. */
+export function pooledSummary(pooled: PooledOp[], throughput: PooledThroughput[] = []): string[] {
   if (pooled.length === 0) return ["no run kept its lifecycles (bench.json `samples`): nothing to pool"];
   const limit = TARGET.ceilingP50Ms;
   const signed = (x: number) => `${x >= 0 ? "+" : ""}${x}`;
@@ -962,6 +988,13 @@ export function pooledSummary(pooled: PooledOp[]): string[] {
     `- p50 within ${limit} ms of the ceiling's, runs pooled: ${pooled.length - missed.length} of ${pooled.length}` +
       (missed.length ? ` (misses: ${missed.map((p) => `${p.resource} ${p.op} ${signed(p.diff)} ms`).join(", ")})` : ""),
     `- misses whose 90 % interval lies wholly above ${limit} ms: ${clear.length}${clear.length ? ` (${clear.map((p) => `${p.resource} ${p.op}`).join(", ")})` : ""}`,
+    ...(throughput.length
+      ? [
+          `- throughput ≥ ${TARGET.ceilingThroughput}× the ceiling's, the median of every run's rounds: ${throughput.filter((t) => t.ratio >= TARGET.ceilingThroughput).length} of ${throughput.length} (` +
+            throughput.map((t) => `${t.resource} ${t.ratio} over ${t.rounds} rounds`).join(", ") +
+            ")",
+        ]
+      : []),
   ];
 }
 
@@ -986,7 +1019,7 @@ async function main(): Promise<void> {
     // `--pool a.json b.json ...`: the p50 verdict over the lifecycles of runs already made.
     const files = args.slice(args.indexOf("--pool") + 1).filter((a) => !a.startsWith("--"));
     const runs = files.map((f) => (JSON.parse(fs.readFileSync(f, "utf8")) as { rows?: BenchRow[] }).rows ?? []);
-    const text = [...pooledSummary(poolRuns(runs)), "", `pooled: ${files.join(", ")}`];
+    const text = [...pooledSummary(poolRuns(runs), poolThroughput(runs)), "", `pooled: ${files.join(", ")}`];
     fs.mkdirSync(path.join(PKG_ROOT, "bench-results"), { recursive: true });
     fs.writeFileSync(path.join(PKG_ROOT, "bench-results", "pooled.md"), text.join("\n") + "\n");
     process.stdout.write(text.join("\n") + "\n");

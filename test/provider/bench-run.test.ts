@@ -33,6 +33,9 @@ describe("the benchmark, a small run at 0 ms", () => {
           expect({ side, op, n: row.samples![side][op].length, timed: row.samples![side][op].every((x) => x > 0) }).toEqual({ side, op, n: 2, timed: true });
         }
       }
+      // Each counted round's ratio is kept, and the verdict's figure is their median.
+      expect(row.throughputRounds).toHaveLength(bench.THROUGHPUT_ROUNDS);
+      expect([...row.throughputRounds!].sort((a, b) => a - b)[Math.floor(bench.THROUGHPUT_ROUNDS / 2)]).toBe(row.throughputVsCeiling);
       expect(row.tokenFetches).toBe(row.expectedTokenFetches);
       for (const figure of [row.hostOpsPerSec, row.bareOpsPerSec, row.hooksOpsPerSec, row.hostFloorOpsPerSec, row.hostCeilingOpsPerSec]) {
         expect(figure).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
  * would print 1.15).
  */
 import { describe, expect, it } from "vitest";
-import { p50DiffInterval, pooledSummary, poolRuns, targetSummary, type BenchRow } from "../../tools/bench";
+import { p50DiffInterval, pooledSummary, poolRuns, poolThroughput, targetSummary, type BenchRow } from "../../tools/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1, ceilingRatioP50 = 1.05, hostP50 = 22, ceilingP50 = 21.9) => ({ hostP50, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, ceilingP50, ceilingRatioP50, roundTrips, minimum });
 const row = (resource: string, latencyMs: number, r: Partial<BenchRow> = {}, ratios = [1.1, 1.1, 1.1, 1.1]): BenchRow => ({
@@ -114,7 +114,27 @@ describe("pooledSummary", () => {
     ]);
   });
 
+  it("adds the throughput verdict over every run's rounds where it has them", () => {
+    const lines = pooledSummary([pooled("create", 0.1, [-0.2, 0.4])], [
+      { resource: "a", runs: 3, rounds: 9, ratio: 0.97 },
+      { resource: "b", runs: 3, rounds: 9, ratio: 0.94 },
+    ]);
+    expect(lines[lines.length - 1]).toBe("- throughput ≥ 0.95× the ceiling's, the median of every run's rounds: 1 of 2 (a 0.97 over 9 rounds, b 0.94 over 9 rounds)");
+  });
+
   it("says so when no run kept its lifecycles", () => {
     expect(pooledSummary([])).toEqual(["no run kept its lifecycles (bench.json `samples`): nothing to pool"]);
+  });
+});
+
+describe("poolThroughput", () => {
+  it("takes the median of every run's round ratios, leaving out runs and latencies without them", () => {
+    const runs = [
+      [row("a", 20, { throughputRounds: [0.9, 1.0, 0.91] }), row("a", 0, { throughputRounds: [0.1, 0.1, 0.1] })],
+      [row("a", 20, { throughputRounds: [0.99, 0.97, 0.98] })],
+      [row("a", 20, { throughputRounds: [0.8, 1.1, 0.96] }), row("b", 20)],
+    ];
+    // One run's median would say 0.91, 0.98 or 0.96; the nine rounds together say 0.97.
+    expect(poolThroughput(runs)).toEqual([{ resource: "a", runs: 3, rounds: 9, ratio: 0.97 }]);
   });
 });
