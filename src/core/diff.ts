@@ -70,6 +70,25 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   cur[parts[parts.length - 1]] = value;
 }
 
+/**
+ * `obj` with `value` at a dotted path, `obj` itself untouched: the top level and each object on
+ * the path are copied (an array stays an array), levels it lacks are made as `setPath` makes
+ * them, and everything off the path is shared with `obj`, for reading.
+ */
+export function withPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const parts = path.split(".");
+  const out: Record<string, unknown> = { ...obj };
+  let cur = out;
+  for (const p of parts.slice(0, -1)) {
+    const v = cur[p];
+    const copy = v && typeof v === "object" ? (Array.isArray(v) ? [...v] : { ...(v as Record<string, unknown>) }) : {};
+    cur[p] = copy;
+    cur = copy as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+  return out;
+}
+
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const p of path.split(".")) {
