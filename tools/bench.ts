@@ -269,11 +269,11 @@ export interface BenchRow {
   hostPeakMb?: number;
   /**
    * Each sequential lifecycle's time per path and operation, ms, in the order run: what the p50s
-   * above were taken from, kept so that runs can be pooled (`poolRuns`; runs before 2026-12-07
-   * 14:00 UTC have none).
+   * above were taken from, kept so that runs can be pooled (`poolRuns`; runs before 7a59fe3
+   * have none).
    */
   samples?: Record<Path, Record<Op, number[]>>;
-  /** The ceiling's time over ours in each counted round, in the order run: `throughputVsCeiling` is their median. Kept for pooling, as `samples`. */
+  /** The ceiling's time over ours in each counted round, in the order run: `throughputVsCeiling` is their median. Kept for pooling, as `samples` (runs before d0dbc43 have none). */
   throughputRounds?: number[];
 }
 
@@ -933,17 +933,21 @@ export interface PooledOp {
  * ceiling's lifecycles took turns on the same machine, so every run adds as many to each side.
  */
 export function poolRuns(runs: BenchRow[][]): PooledOp[] {
-  const kept = runs.map((rows) => rows.filter((r) => r.latencyMs === TARGETS_AT_MS && r.samples));
-  const resources = [...new Set(kept.flat().map((r) => r.resource))];
-  return resources.flatMap((resource) => {
-    const rows = kept.flatMap((rs) => rs.filter((r) => r.resource === resource));
-    return OPS.map((op) => {
+  return [...rowsByResource(runs, (r) => r.samples !== undefined)].flatMap(([resource, rows]) =>
+    OPS.map((op) => {
       const ours = rows.flatMap((r) => r.samples!.ours[op]);
       const ceiling = rows.flatMap((r) => r.samples!.ceiling[op]);
       const [o, c] = [pct(ours, 50), pct(ceiling, 50)];
       return { resource, op, runs: rows.length, lifecycles: ours.length, oursP50: round(o), ceilingP50: round(c), diff: round(o - c), interval: p50DiffInterval(ours, ceiling) };
-    });
-  });
+    }),
+  );
+}
+
+/** Each resource's rows at the targets' latency from every run, those that kept what `kept` asks for; resources in the order first met. */
+function rowsByResource(runs: BenchRow[][], kept: (r: BenchRow) => boolean): Map<string, BenchRow[]> {
+  const by = new Map<string, BenchRow[]>();
+  for (const r of runs.flat()) if (r.latencyMs === TARGETS_AT_MS && kept(r)) by.set(r.resource, [...(by.get(r.resource) ?? []), r]);
+  return by;
 }
 
 /** One resource's throughput over the counted rounds of several runs together (`poolThroughput`). */
@@ -961,9 +965,7 @@ export interface PooledThroughput {
  * round is ours and the ceiling back to back, so each ratio stands on its own machine.
  */
 export function poolThroughput(runs: BenchRow[][]): PooledThroughput[] {
-  const kept = runs.flatMap((rows) => rows.filter((r) => r.latencyMs === TARGETS_AT_MS && r.throughputRounds?.length));
-  return [...new Set(kept.map((r) => r.resource))].map((resource) => {
-    const rows = kept.filter((r) => r.resource === resource);
+  return [...rowsByResource(runs, (r) => Boolean(r.throughputRounds?.length))].map(([resource, rows]) => {
     const ratios = rows.flatMap((r) => r.throughputRounds!);
     return { resource, runs: rows.length, rounds: ratios.length, ratio: round(pct(ratios, 50), 3) };
   });
