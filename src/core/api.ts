@@ -5,6 +5,8 @@
  * the rule of which requests may be sent again (`repeatLayer`); the JSON client (`JsonApi.call`)
  * does JSON and errors: parsing, the vendor's error envelope, an unreadable answer asked again.
  */
+import type { z } from "zod";
+import { safeParseAnswer } from "./answers";
 import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } from "./errors";
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
@@ -230,18 +232,14 @@ export class JsonApi {
   }
 }
 
-/** What `expectAnswer` needs of a zod schema. */
-interface Parser<T> {
-  safeParse(v: unknown): { success: true; data: T } | { success: false };
-}
-
 /**
  * The answer's body as `schema` reads it, or an `UnusableAnswerError` that says what came
  * instead and what was `expected` (after a POST, one `createOnce` resolves by lookup). Never a
  * schema's issue dump: the user learns which call answered what, not zod's view of it.
  */
-export function expectAnswer<T>(r: ApiResult<unknown>, schema: Parser<T>, expected: string): T {
-  const p = schema.safeParse(r.body);
+export function expectAnswer<T>(r: ApiResult<unknown>, schema: z.ZodType<T>, expected: string): T {
+  // Checked without a zod pass where the schema allows (core/answers.ts): zod judges the rest.
+  const p = safeParseAnswer(schema, r.body);
   if (p.success) return p.data;
   throw new UnusableAnswerError(r.vendor, r.method, r.url, r.status, `${describeBody(r.text, r.body)} where ${expected} was expected`);
 }

@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { parseAnswer } from "../core/answers";
 import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, StaticBearer, type Authenticator, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
@@ -101,7 +102,7 @@ export class CzertainlyClient {
 
   async list(): Promise<WireSummary[]> {
     const r = await this.api.call<unknown[]>("GET", P);
-    return (r.body ?? []).map((x) => this.pub(wireSummarySchema.parse(x)));
+    return (r.body ?? []).map((x) => this.pub(parseAnswer(wireSummarySchema, x)));
   }
 
   /** undefined when the profile does not exist (404). */
@@ -181,7 +182,7 @@ export class CzertainlyClient {
   /** Certificates Core would accept as this profile's CA (with Intune: RSA only). */
   async caCertificates(intuneEnabled: boolean): Promise<Certificate[]> {
     const r = await this.api.call<unknown[]>("GET", `${P}/caCertificates`, { query: { intuneEnabled: String(intuneEnabled) } });
-    return (r.body ?? []).map((x) => certificateSchema.parse(x));
+    return (r.body ?? []).map((x) => parseAnswer(certificateSchema, x));
   }
 
   /** Names are unique across Core (§1.7 create step 3), so a name finds at most one profile. */

@@ -4,6 +4,7 @@
  * auth service with the TSG as OAuth scope (shared/specs/scm-auth-service.openapi.yaml).
  */
 import { createHash } from "node:crypto";
+import { parseAnswer } from "../core/answers";
 import { expectAnswer, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { fetchClientCredentialsToken } from "../core/oauth2";
@@ -133,7 +134,7 @@ export class ScmClient {
   async findByName(kind: ContainerKind, container: string, name: string): Promise<WireProfile | undefined> {
     const r = await this.api.call<ListPage>("GET", "/scep-profiles", { query: { [kind]: container, name, limit: 200 } });
     // Filter again: the name filter is documented as exact, but a tolerant client does not bet on it.
-    return (r.body?.data ?? []).map((d) => wireSchema.parse(d)).find((p) => p.name === name);
+    return (r.body?.data ?? []).map((d) => parseAnswer(wireSchema, d)).find((p) => p.name === name);
   }
 }
 

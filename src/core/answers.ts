@@ -1,0 +1,145 @@
+/**
+ * An API answer checked against its zod wire schema without a zod pass, where the schema allows:
+ * the schema stays the one statement of the answer's shape, and zod stays the judge of anything
+ * this file cannot decide.
+ *
+ * Why: a hook waits about as long for the API as the API takes, and after 20 ms of waiting a zod
+ * parse of CZERTAINLY's 964-byte detail took 150–220 µs on this machine (its code and data no
+ * longer in the caches), against 20–30 µs for a walk of plain closures over the same fields
+ * (docs/benchmark.md, "Where CZERTAINLY's p50 goes"). The host ceiling reads no answer at all.
+ *
+ * What is done here: each schema is turned once into a tree of small checks, for the kinds of
+ * schema wire answers are made of (strings, finite numbers, booleans, null, literals, enums,
+ * unknown, optional and nullable, unions of those, arrays, records keyed by plain strings, objects). A value passes
+ * only where zod would accept it and give back the same value: no default, transform, coercion,
+ * format, refinement or length check anywhere (a schema with one is never compiled), and no key an
+ * object's schema would strip. A value that does not pass, and every schema that holds something
+ * else, goes to zod, so errors and every result that differs from the input are still zod's.
+ */
+import type { z } from "zod";
+import { defOf } from "./fields";
+
+type Check = (v: unknown) => boolean;
+
+const compiled = new WeakMap<z.ZodType, Check | null>();
+
+/** The schema's check, or null where it holds a kind this file leaves to zod. Made once per schema. */
+export function quickCheckOf(schema: z.ZodType): Check | null {
+  let c = compiled.get(schema);
+  if (c === undefined) {
+    c = compile(schema);
+    compiled.set(schema, c);
+  }
+  return c;
+}
+
+/** An object as JSON.parse makes them: zod would answer a copy of any other kind of object, so those go to zod. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  return Object.getPrototypeOf(v) === Object.prototype;
+};
+
+function compile(s: z.ZodType): Check | null {
+  const d = defOf(s);
+  // A refinement, a length or pattern check, a coercion or a string/number format: zod's to judge.
+  if ((Array.isArray(d.checks) && d.checks.length > 0) || d.coerce || d.format !== undefined || d.check !== undefined) return null;
+  switch (d.type) {
+    case "string":
+      return (v) => typeof v === "string";
+    case "number":
+      // zod's number refuses NaN and the infinities.
+      return (v) => typeof v === "number" && Number.isFinite(v);
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "null":
+      return (v) => v === null;
+    case "unknown":
+    case "any":
+      return () => true;
+    case "literal": {
+      const values: readonly unknown[] = d.values;
+      return (v) => values.includes(v);
+    }
+    case "enum": {
+      const values = Object.values(d.entries as Record<string, unknown>);
+      return (v) => values.includes(v);
+    }
+    case "optional": {
+      const inner = compile(d.innerType);
+      return inner && ((v) => v === undefined || inner(v));
+    }
+    case "nullable": {
+      const inner = compile(d.innerType);
+      return inner && ((v) => v === null || inner(v));
+    }
+    case "array": {
+      const element = compile(d.element);
+      return element && ((v) => Array.isArray(v) && v.every(element));
+    }
+    case "record": {
+      // Keys as plain strings only: an enum key makes the record exhaustive, a checked key may refuse.
+      const key = defOf(d.keyType);
+      const value = compile(d.valueType);
+      if (key.type !== "string" || compile(d.keyType) === null || !value) return null;
+      return (v) => {
+        if (!isPlainObject(v)) return false;
+        for (const k in v) if (k === "__proto__" || !value(v[k])) return false;
+        return true;
+      };
+    }
+    case "union": {
+      // A plain union answers the first option that takes the value, and every option here gives
+      // it back as it is. A discriminated union tries only the option its key names, and an
+      // exclusive one (xor) refuses a value two options take: zod's to judge.
+      if (d.discriminator !== undefined || d.inclusive !== undefined) return null;
+      const options = (d.options as z.ZodType[]).map(compile);
+      if (options.some((o) => o === null)) return null;
+      const all = options as Check[];
+      return (v) => all.some((o) => o(v));
+    }
+    case "object": {
+      const shape = d.shape as Record<string, z.ZodType>;
+      const keys = Object.keys(shape);
+      const checks: Check[] = [];
+      for (const k of keys) {
+        const c = compile(shape[k]);
+        if (!c) return null;
+        checks.push(c);
+      }
+      // No catchall: zod strips unknown keys (the value would change), so a value with one goes to
+      // zod. A `never` catchall (strict) refuses them; any other is checked on each of them.
+      const catchall = d.catchall === undefined || defOf(d.catchall).type === "never" ? undefined : compile(d.catchall);
+      if (d.catchall !== undefined && defOf(d.catchall).type !== "never" && !catchall) return null;
+      const known = new Set(keys);
+      return (v) => {
+        if (!isPlainObject(v)) return false;
+        for (let i = 0; i < keys.length; i++) if (!checks[i](v[keys[i]])) return false;
+        for (const k in v) {
+          if (known.has(k)) continue;
+          if (!catchall || k === "__proto__" || !catchall(v[k])) return false;
+        }
+        return true;
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * `schema.safeParse(v)`, without the zod pass where the quick check passes: then zod would answer
+ * a copy of `v` equal to it, and `v` itself is answered (for an answer, the body JSON.parse made,
+ * which nothing else holds). Anything else is zod's answer.
+ */
+export function safeParseAnswer<T>(schema: z.ZodType<T>, v: unknown): { success: true; data: T } | { success: false; error: z.ZodError } {
+  const quick = quickCheckOf(schema);
+  if (quick && quick(v)) return { success: true, data: v as T };
+  const r = schema.safeParse(v);
+  return r.success ? { success: true, data: r.data } : { success: false, error: r.error };
+}
+
+/** `schema.parse(v)`, the same way: `v` where the quick check passes, else zod's result or its error. */
+export function parseAnswer<T>(schema: z.ZodType<T>, v: unknown): T {
+  const quick = quickCheckOf(schema);
+  return quick && quick(v) ? (v as T) : schema.parse(v);
+}
