@@ -12,6 +12,7 @@
  * with its errors.
  */
 import { createHash } from "node:crypto";
+import { parseAnswer, safeParseAnswer } from "../core/answers";
 import { describeBody, JsonApi } from "../core/api";
 import { CachedBearer, type Token } from "../core/auth";
 import { ConfigError, ERROR_CODES, hasCode, UnusableAnswerError } from "../core/errors";
@@ -72,14 +73,14 @@ export class VcfClient {
 
   async list(): Promise<WireIdp[]> {
     const r = await this.api.call<{ elements?: unknown[] }>("GET", "/v1/identity-providers");
-    return (r.body?.elements ?? []).map((e) => wireSchema.parse(e));
+    return (r.body?.elements ?? []).map((e) => parseAnswer(wireSchema, e));
   }
 
   /** undefined when the provider does not exist (404). */
   async get(id: string): Promise<WireIdp | undefined> {
     try {
       const r = await this.api.call<unknown>("GET", `/v1/identity-providers/${encodeURIComponent(id)}`);
-      return wireSchema.parse(r.body);
+      return parseAnswer(wireSchema, r.body);
     } catch (e) {
       if (hasCode(e, ERROR_CODES.notFound)) return undefined;
       throw e;
@@ -101,7 +102,7 @@ export class VcfClient {
     }
     const id = r.body && typeof r.body === "object" && !Array.isArray(r.body) ? (r.body as { id?: unknown }).id : undefined;
     if (typeof id === "string" && id !== "") {
-      const live = wireSchema.safeParse(r.body);
+      const live = safeParseAnswer(wireSchema, r.body);
       return { id, live: live.success ? live.data : undefined };
     }
     // An answer without the object's id: the POST may or may not have landed, which createOnce

@@ -268,8 +268,10 @@ export const SUB_SPEC_KEYS = INPUT_KEYS.filter((k) => !LOCAL_KEYS.includes(k) &&
 
 const wireLdap = z.looseObject({
   domainName: z.string().optional(),
-  // An empty alias or chain is what SDDC Manager answers as absent: normalised so refresh shows no drift.
-  domainAlias: z.string().optional().transform((a) => (a ? a : undefined)),
+  // An empty alias is what SDDC Manager answers as absent: `fromWire` reads it so (`aliasOrNone`),
+  // so that refresh shows no drift. Not a transform here: a wire schema without one is checked
+  // without a zod pass (core/answers.ts).
+  domainAlias: z.string().optional(),
   username: z.string().optional(),
   type: z.string().optional(),
   sourceDetails: z
@@ -281,6 +283,9 @@ const wireLdap = z.looseObject({
     })
     .optional(),
 });
+
+/** An LDAP block's alias, an empty one read as none (what SDDC Manager answers for no alias). */
+const aliasOrNone = (a: string | undefined): string | undefined => (a ? a : undefined);
 
 /** IdentityProvider as GET answers it; tolerant of fields we do not model. */
 export const wireSchema = z.looseObject({
@@ -347,7 +352,7 @@ export const liveCodec = renamingCodec(
         ...r,
         ldap: w.ldap && {
           domainName: w.ldap.domainName ?? "",
-          domainAlias: w.ldap.domainAlias || undefined,
+          domainAlias: aliasOrNone(w.ldap.domainAlias),
           username: w.ldap.username ?? "",
           password: "",
           type: w.ldap.type,
@@ -360,7 +365,8 @@ export const liveCodec = renamingCodec(
         },
         oidc: w.oidc && { clientId: w.oidc.clientId ?? "", clientSecret: "", discoveryEndpoint: w.oidc.discoveryEndpoint ?? "" },
         domainNames: w.domainNames ?? [],
-        identitySources: w.identitySources ?? [],
+        // Each source as answered, its LDAP block's alias read as the provider's own is.
+        identitySources: (w.identitySources ?? []).map((src) => (src.ldap ? { ...src, ldap: { ...src.ldap, domainAlias: aliasOrNone(src.ldap.domainAlias) } } : src)),
       };
     },
   },

@@ -183,6 +183,28 @@ describe("wire mapping", () => {
     expect(outputs).toMatchObject({ identityProviderId: "i1", status: "ACTIVE", oidcInfo: { issuer: "https://adfs.corp.example.com/adfs" } });
   });
 
+  it("reads an empty alias as none, in the provider's LDAP block and in each identity source's, keeping the rest of each source", () => {
+    const ldap = { ...valid().ldap, password: undefined, domainAlias: "" };
+    // As the client reads an answer: the wire schema first, then fromWire.
+    const { inputs, outputs } = fromWire(wireSchema.parse({
+      id: "i1",
+      name: "corp-adfs",
+      type: "Microsoft ADFS",
+      ldap,
+      identitySources: [
+        { name: "corp.example.com", type: "ActiveDirectory", ldap: { ...ldap, unmodelled: 1 }, domainNames: ["corp.example.com"] },
+        { name: "other", ldap: { domainName: "other.example.com", domainAlias: "OTHER" } },
+        { name: "no-ldap" },
+      ],
+    }));
+    expect(inputs.ldap).not.toHaveProperty("domainAlias");
+    expect(outputs.identitySources).toStrictEqual([
+      { name: "corp.example.com", type: "ActiveDirectory", ldap: { domainName: ldap.domainName, username: ldap.username, type: ldap.type, sourceDetails: ldap.sourceDetails, unmodelled: 1 }, domainNames: ["corp.example.com"] },
+      { name: "other", ldap: { domainName: "other.example.com", domainAlias: "OTHER" } },
+      { name: "no-ldap" },
+    ]);
+  });
+
   it("reads each answer as the codec's full pass over the program side reads it (core/codec.ts `read`)", () => {
     const answers = [
       { id: "i1", name: "corp-adfs", type: "Microsoft ADFS", status: "ACTIVE", domainNames: ["corp.example.com"], ldap: { ...valid().ldap, password: undefined, extra: { x: 1 }, sourceDetails: { ...valid().ldap.sourceDetails, certChain: [] } }, oidc: { clientId: "vcf", discoveryEndpoint: valid().oidc.discoveryEndpoint, issuer: "https://i" }, identitySources: [{ name: "corp.example.com", type: "ActiveDirectory", unmodelled: true }], fedIdp: { a: [1] }, idpMessage: "m", extraField: 1 },
