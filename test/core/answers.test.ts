@@ -9,6 +9,7 @@ import { parseAnswer, quickCheckOf, safeParseAnswer } from "../../src/core/answe
 import { expectAnswer, type ApiResult } from "../../src/core/api";
 import { certificateSchema, wireDetailSchema, wireSummarySchema } from "../../src/czertainly/schema";
 import { wireSchema as scmWire } from "../../src/scm/schema";
+import { SCM_ANSWER } from "../scm/fixtures";
 import { wireSchema as vcfWire } from "../../src/vcf/schema";
 
 /** CZERTAINLY's emulator's answer to a GET of a profile after a create (964 bytes, 2026-12-07). */
@@ -47,17 +48,7 @@ const DETAIL = {
   certificateAssociations: { ownerUuid: "o-1", groupUuids: ["g-1"], customAttributes: [] },
 };
 
-const SCM = {
-  id: "123e4567-e89b-12d3-a456-426655440000",
-  folder: "Shared",
-  name: "p",
-  scep_challenge: { dynamic: { otp_server_url: "https://otp.example.com", username: "u", password: "-AQ==enc" } },
-  ca_identity_name: "CA",
-  algorithm: { rsa: { rsa_nbits: 2048 } },
-  digest: "sha256",
-  scep_url: "https://scep.example.com/scep",
-  unmodelled: { kept: true },
-};
+const SCM = SCM_ANSWER;
 
 /** Deterministic random values of JSON's kinds, nested a few levels (a fixed seed: the same cases every run). */
 function randomJson(seed: number): () => unknown {

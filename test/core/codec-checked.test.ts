@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { renamingCodec, snakeCase } from "../../src/core/codec";
+import { SCM_ANSWER } from "../scm/fixtures";
 import { fromWire as scmFromWire, profileCodec, toWire as scmToWire, wireSchema as scmWire } from "../../src/scm/schema";
 
 describe("renamingCodec(...).checked", () => {
@@ -91,17 +92,7 @@ describe("renamingCodec over a closed wire schema", () => {
 });
 
 describe("SCM answers are decoded once", () => {
-  const answer = {
-    id: "123e4567-e89b-12d3-a456-426655440000",
-    folder: "Shared",
-    name: "p",
-    scep_challenge: { dynamic: { otp_server_url: "https://otp.example.com", username: "u", password: "-AQ==enc" } },
-    ca_identity_name: "CA",
-    algorithm: { rsa: { rsa_nbits: 2048 } },
-    digest: "sha256",
-    scep_url: "https://scep.example.com/scep",
-    unmodelled: { kept: true },
-  };
+  const answer = SCM_ANSWER;
 
   it("fromWire of the client's parsed answer is the full codec's decode of the raw one", () => {
     const { inputs } = scmFromWire(scmWire.parse(answer));
