@@ -10,14 +10,14 @@
  *
  * What is done here: each schema is turned once into a tree of small checks, for the kinds of
  * schema wire answers are made of (strings, finite numbers, booleans, null, literals, enums,
- * unknown, optional and nullable, unions of those, arrays, records keyed by plain strings, objects). A value passes
- * only where zod would accept it and give back the same value: no default, transform, coercion,
- * format, refinement or length check anywhere (a schema with one is never compiled), and no key an
- * object's schema would strip. A value that does not pass, and every schema that holds something
+ * unknown, optional and nullable, plain unions, arrays, records keyed by plain strings, objects).
+ * A value passes only where zod would accept it and give back the same value: no default,
+ * transform, coercion, format, refinement or length check anywhere (a schema with one is never
+ * compiled), and no key an object's schema would strip. A value that does not pass, and every schema that holds something
  * else, goes to zod, so errors and every result that differs from the input are still zod's.
  */
 import type { z } from "zod";
-import { defOf } from "./fields";
+import { defOf, unknownKeysOf } from "./fields";
 
 type Check = (v: unknown) => boolean;
 
@@ -106,10 +106,11 @@ function compile(s: z.ZodType): Check | null {
         if (!c) return null;
         checks.push(c);
       }
-      // No catchall: zod strips unknown keys (the value would change), so a value with one goes to
-      // zod. A `never` catchall (strict) refuses them; any other is checked on each of them.
-      const catchall = d.catchall === undefined || defOf(d.catchall).type === "never" ? undefined : compile(d.catchall);
-      if (d.catchall !== undefined && defOf(d.catchall).type !== "never" && !catchall) return null;
+      // Unknown keys: a plain object strips them (the value would change) and a strict one refuses
+      // them, so a value with one goes to zod; a loose one (any other catchall) checks each of them.
+      const keeps = unknownKeysOf(s) === "keep";
+      const catchall = keeps ? compile(d.catchall) : undefined;
+      if (keeps && !catchall) return null;
       const known = new Set(keys);
       return (v) => {
         if (!isPlainObject(v)) return false;
