@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { adoptField } from "../core/adopt";
+import { encodeRequest } from "../core/answers";
 import { field, fieldLists, localKeys, outputKeys, secretOutputs, secretPaths, writeOnlyPaths } from "../core/fields";
 import type { DerivedOutputs } from "../core/secrets";
 import { connectionField, httpUrl, tlsConnectionShape } from "../core/schema";
@@ -207,5 +208,5 @@ export function toPatch(set: Record<string, string>, clear: readonly string[] = 
   const values: Record<string, string> = {};
   for (const k of clear) values[k] = "";
   Object.assign(values, set);
-  return z.encode(wirePropertiesSchema, { values, classifications: {} }) as Record<string, string | null>;
+  return encodeRequest(wirePropertiesSchema, { values, classifications: {} }) as Record<string, string | null>;
 }

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseAnswer, quickCheckOf, safeParseAnswer } from "../../src/core/answers";
+import { decodesQuickly, encodeRequest, encodesQuickly, parseAnswer, quickCheckOf, safeParseAnswer } from "../../src/core/answers";
 import { expectAnswer, type ApiResult } from "../../src/core/api";
 import { certificateSchema, wireDetailSchema, wireSummarySchema } from "../../src/czertainly/schema";
 import { wireSchema as scmWire } from "../../src/scm/schema";
 import { SCM_ANSWER } from "../scm/fixtures";
 import { wireSchema as vcfWire } from "../../src/vcf/schema";
+import { toPatch, wirePropertiesSchema } from "../../src/nevisidm/schema";
 
 /** CZERTAINLY's emulator's answer to a GET of a profile after a create (964 bytes, 2026-12-07). */
 const DETAIL = {
@@ -228,6 +229,82 @@ describe("the quick check of answers", () => {
     const body = structuredClone(DETAIL);
     expect(expectAnswer(result(body), wireDetailSchema, "the detail")).toBe(body);
     expect(() => expectAnswer(result({ uuid: "u" }), wireDetailSchema, "the detail")).toThrow(/a JSON object with the key 'uuid' where the detail was expected/);
+  });
+});
+
+/** nevisIDM's answer to a PATCH (seed 004's shape: the values, "" for a removed one, and `_classifications`). */
+const NEVIS = { cost_center: "CC-17", department: "Sales", home_phone: "", level: 3, _classifications: { cost_center: ["INTERNAL"], department: "HR" } };
+
+/** Where zod and the quick path answer alike: the same success, the same data or the same issues. */
+function sameAsZod(schema: z.ZodType, v: unknown): void {
+  const z1 = schema.safeParse(v);
+  const a = safeParseAnswer(schema, v);
+  expect(a.success, JSON.stringify(v)).toBe(z1.success);
+  if (a.success) expect(a.data, JSON.stringify(v)).toStrictEqual(z1.data);
+  else expect(a.error.issues).toStrictEqual(z1.error!.issues);
+}
+
+describe("codecs through the quick check (decode for answers, encode for request bodies)", () => {
+  it("reads nevisIDM's answers and writes its PATCH bodies without zod, as zod would", () => {
+    expect(decodesQuickly(wirePropertiesSchema, structuredClone(NEVIS))).toBe(true);
+    expect(parseAnswer(wirePropertiesSchema, structuredClone(NEVIS))).toStrictEqual(wirePropertiesSchema.parse(structuredClone(NEVIS)));
+    const program = { values: { cost_center: "CC-1", home_phone: "" }, classifications: {} };
+    expect(encodesQuickly(wirePropertiesSchema, program)).toBe(true);
+    expect(encodeRequest(wirePropertiesSchema, program)).toStrictEqual(z.encode(wirePropertiesSchema, program));
+    expect(toPatch({ a: "1" }, ["b"])).toStrictEqual({ b: null, a: "1" });
+  });
+
+  it("agrees with zod on nevisIDM's answer, every one-field change of it and random JSON, both ways", () => {
+    const next = randomJson(23);
+    const values = [NEVIS, ...mutations(NEVIS), ...Array.from({ length: 2000 }, next)];
+    let quick = 0;
+    for (const v of values) {
+      sameAsZod(wirePropertiesSchema, v);
+      if (decodesQuickly(wirePropertiesSchema, v)) quick++;
+    }
+    expect(quick).toBeGreaterThan(50);
+    // Encoding: program values of every kind, the valid and the refused; the same body or the same error.
+    let encoded = 0;
+    for (const v of values) {
+      const program = { values: v, classifications: {} };
+      let expected: unknown;
+      try {
+        expected = z.encode(wirePropertiesSchema, program as never);
+      } catch (e) {
+        expect(() => encodeRequest(wirePropertiesSchema, program as never)).toThrow(z.ZodError);
+        expect(encodesQuickly(wirePropertiesSchema, program)).toBe(false);
+        continue;
+      }
+      expect(encodeRequest(wirePropertiesSchema, program as never)).toStrictEqual(expected);
+      if (encodesQuickly(wirePropertiesSchema, program)) encoded++;
+    }
+    expect(encoded).toBeGreaterThan(50);
+  });
+
+  it("leaves to zod a decode that notes an issue, throws, answers a promise or what the program side refuses", () => {
+    const noted = z.codec(z.string(), z.number(), {
+      decode: (s, ctx) => {
+        if (s === "bad") ctx.issues.push({ code: "custom", message: "bad is not a number", input: s });
+        return Number(s);
+      },
+      encode: (n) => String(n),
+    });
+    expect(decodesQuickly(noted, "5")).toBe(true);
+    expect(parseAnswer(noted, "5")).toBe(5);
+    expect(decodesQuickly(noted, "bad")).toBe(false);
+    sameAsZod(noted, "bad");
+    sameAsZod(noted, "x"); // NaN: the program side refuses it
+    sameAsZod(noted, 5); // the wire side refuses it
+    const throwing = z.codec(z.string(), z.string(), { decode: (s) => { if (s === "t") throw new Error("decode threw"); return s; }, encode: (s) => s });
+    expect(() => parseAnswer(throwing, "t")).toThrow("decode threw");
+    const later = z.codec(z.string(), z.string(), { decode: async (s) => s, encode: (s) => s });
+    expect(decodesQuickly(later, "a")).toBe(false);
+    // A side that does not compile (a check on it) leaves the whole codec to zod.
+    const checked = z.codec(z.string().min(2), z.string(), { decode: (s) => s, encode: (s) => s });
+    expect(decodesQuickly(checked, "ab")).toBe(false);
+    expect(encodesQuickly(checked, "ab")).toBe(false);
+    expect(() => encodeRequest(checked, "a")).toThrow(z.ZodError);
+    expect(encodeRequest(checked, "ab")).toBe("ab");
   });
 });
 
