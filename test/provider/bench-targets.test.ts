@@ -5,6 +5,7 @@
  * would print 1.15).
  */
 import { describe, expect, it } from "vitest";
+import * as bench from "../../tools/bench";
 import { p50DiffInterval, pooledSummary, poolRuns, poolThroughput, targetSummary, type BenchRow } from "../../tools/bench";
 
 const op = (ratioP50: number, roundTrips = 1, minimum = 1, ceilingRatioP50 = 1.05, hostP50 = 22, ceilingP50 = 21.9) => ({ hostP50, hostP95: 0, bareP50: 0, bareP95: 0, ratioP50, ceilingP50, ceilingRatioP50, roundTrips, minimum });
@@ -124,6 +125,21 @@ describe("pooledSummary", () => {
 
   it("says so when no run kept its lifecycles", () => {
     expect(pooledSummary([])).toEqual(["no run kept its lifecycles (bench.json `samples`): nothing to pool"]);
+  });
+});
+
+describe("the throughput rounds", () => {
+  it("send ours' and the ceiling's creates first in turn, each first in half of the counted rounds", () => {
+    const counted = Array.from({ length: bench.THROUGHPUT_ROUNDS }, (_, i) => bench.throughputOrder(bench.WARMUP_ROUNDS + i)[0]);
+    expect(counted.filter((s) => s === "ours")).toHaveLength(bench.THROUGHPUT_ROUNDS / 2);
+    expect(counted.filter((s) => s === "ceiling")).toHaveLength(bench.THROUGHPUT_ROUNDS / 2);
+    for (let r = 0; r < 6; r++) expect([...bench.throughputOrder(r)].sort()).toEqual(["ceiling", "ours"]);
+  });
+
+  it("judge on the median, the mean of the middle two for an even count", () => {
+    expect(bench.median([0.9, 1.2, 1.0, 0.8])).toBeCloseTo(0.95, 10);
+    expect(bench.median([3, 1, 2])).toBe(2);
+    expect(bench.median([0.97])).toBe(0.97);
   });
 });
 
