@@ -288,8 +288,9 @@ export function lifecycleOrder(n: number): Path[] {
  * Alternating rounds of parallel creates through each path, after the warm-up ones. Four, so that
  * ours and the ceiling each go first in half of them (`throughputOrder`): over the day's runs on
  * 2026-12-07 (three counted rounds, ours first in the middle one), the side that went first was
- * slower, ours' ratio in that round 0.94–1.04 where it was 0.97–1.27 in the other two
- * (docs/benchmark.md, "The order of the throughput rounds"), so three rounds favoured ours.
+ * slower for four resources of five, ours' ratio in that round 0.94–1.04 where it was 0.97–1.27
+ * in the other two (docs/benchmark.md, "The order of the throughput rounds"), so three rounds
+ * favoured ours.
  */
 export const THROUGHPUT_ROUNDS = 4;
 export const WARMUP_ROUNDS = 1;
