@@ -171,20 +171,22 @@ function through(from: Check, transform: Transform, to: Check): Parse {
   };
 }
 
-const decoders = new WeakMap<z.ZodType, Parse | null>();
-const encoders = new WeakMap<z.ZodType, Parse | null>();
+const decoders = new WeakMap<z.ZodType, Parse>();
+const encoders = new WeakMap<z.ZodType, Parse>();
+/** The parse of a schema that does not compile: zod decides every value. */
+const undecided: Parse = () => UNDECIDED;
 
-function cached(m: WeakMap<z.ZodType, Parse | null>, schema: z.ZodType, make: () => Parse | null): Parse | null {
+function cached(m: WeakMap<z.ZodType, Parse>, schema: z.ZodType, make: () => Parse | null): Parse {
   let p = m.get(schema);
   if (p === undefined) {
-    p = make();
+    p = make() ?? undecided;
     m.set(schema, p);
   }
   return p;
 }
 
-/** How `schema.parse` is answered without zod where it can be (a codec through its decode), or null. */
-function decoderOf(schema: z.ZodType): Parse | null {
+/** How `schema.parse` is answered without zod where it can be (a codec through its decode). */
+function decoderOf(schema: z.ZodType): Parse {
   return cached(decoders, schema, () => {
     const codec = codecOf(schema);
     if (codec) {
@@ -196,8 +198,8 @@ function decoderOf(schema: z.ZodType): Parse | null {
   });
 }
 
-/** How `z.encode(codec, v)` is answered without zod where it can be, or null (not a codec, or a side that does not compile). */
-function encoderOf(schema: z.ZodType): Parse | null {
+/** How `z.encode(codec, v)` is answered without zod where it can be (a codec whose two sides compile). */
+function encoderOf(schema: z.ZodType): Parse {
   return cached(encoders, schema, () => {
     const codec = codecOf(schema);
     if (!codec) return null;
@@ -208,14 +210,12 @@ function encoderOf(schema: z.ZodType): Parse | null {
 
 /** Whether `schema.parse(v)` is answered without zod (for tests: the hot paths must take it). */
 export function decodesQuickly(schema: z.ZodType, v: unknown): boolean {
-  const quick = decoderOf(schema);
-  return quick !== null && quick(v) !== UNDECIDED;
+  return decoderOf(schema)(v) !== UNDECIDED;
 }
 
 /** Whether `z.encode(codec, v)` is answered without zod (for tests). */
 export function encodesQuickly(codec: z.ZodType, v: unknown): boolean {
-  const quick = encoderOf(codec);
-  return quick !== null && quick(v) !== UNDECIDED;
+  return encoderOf(codec)(v) !== UNDECIDED;
 }
 
 /**
@@ -224,8 +224,7 @@ export function encodesQuickly(codec: z.ZodType, v: unknown): boolean {
  * which nothing else holds); for a codec, what its decode answered. Anything else is zod's answer.
  */
 export function safeParseAnswer<T>(schema: z.ZodType<T>, v: unknown): { success: true; data: T } | { success: false; error: z.ZodError } {
-  const quick = decoderOf(schema);
-  const data = quick ? quick(v) : UNDECIDED;
+  const data = decoderOf(schema)(v);
   if (data !== UNDECIDED) return { success: true, data: data as T };
   const r = schema.safeParse(v);
   return r.success ? { success: true, data: r.data } : { success: false, error: r.error };
@@ -233,14 +232,12 @@ export function safeParseAnswer<T>(schema: z.ZodType<T>, v: unknown): { success:
 
 /** `schema.parse(v)`, the same way: the quick answer where there is one, else zod's result or its error. */
 export function parseAnswer<T>(schema: z.ZodType<T>, v: unknown): T {
-  const quick = decoderOf(schema);
-  const data = quick ? quick(v) : UNDECIDED;
+  const data = decoderOf(schema)(v);
   return data !== UNDECIDED ? (data as T) : schema.parse(v);
 }
 
 /** `z.encode(codec, v)`, a request body, without the zod passes where both sides compile; else zod's body or its error. */
 export function encodeRequest<C extends z.ZodType>(codec: C, v: z.output<C>): z.input<C> {
-  const quick = encoderOf(codec);
-  const body = quick ? quick(v) : UNDECIDED;
+  const body = encoderOf(codec)(v);
   return body !== UNDECIDED ? (body as z.input<C>) : z.encode(codec, v);
 }
