@@ -41,6 +41,7 @@ import { ProviderHost, type PreparedCall, type Props } from "./host";
 import { peakRssMb } from "./proc";
 import { REGISTRATION_TARGET, registrationBench, type RegistrationResult } from "./registration";
 import { stackBench, stackSummary, stackTable, type StackOp, type StackRow } from "./stack-bench";
+import { median } from "./stats";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -298,13 +299,6 @@ export const WARMUP_ROUNDS = 1;
 /** Which of ours and the ceiling sends its creates first in throughput round `round` (the warm-up is round 0). */
 export function throughputOrder(round: number): ["ours", "ceiling"] | ["ceiling", "ours"] {
   return round % 2 === 0 ? ["ours", "ceiling"] : ["ceiling", "ours"];
-}
-
-/** The median, the mean of the middle two for an even count (four rounds: no side's round decides alone). */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Provider code with a trailing comment that brings its text to `length` characters. */

@@ -13,6 +13,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { median } from "./stats";
 
 const PKG_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -110,8 +111,6 @@ export interface RegistrationResult {
   ratioVsOutputs: number;
   cpuRatioVsOutputs: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Alternating fresh processes, `rounds` of ours and of the floor; the median of each. The floor

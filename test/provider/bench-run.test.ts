@@ -12,9 +12,11 @@ import Module from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as Bench from "../../tools/bench";
+import type * as Stats from "../../tools/stats";
 import { ROOT, requireDist } from "../helpers";
 
 const bench: typeof Bench = requireDist("./dist/tools/bench.js");
+const stats: typeof Stats = requireDist("./dist/tools/stats.js");
 
 describe("the benchmark, a small run at 0 ms", () => {
   for (const target of bench.TARGETS) {
@@ -35,7 +37,7 @@ describe("the benchmark, a small run at 0 ms", () => {
       }
       // Each counted round's ratio is kept, and the verdict's figure is their median.
       expect(row.throughputRounds).toHaveLength(bench.THROUGHPUT_ROUNDS);
-      expect(bench.median(row.throughputRounds!)).toBeCloseTo(row.throughputVsCeiling, 3);
+      expect(stats.median(row.throughputRounds!)).toBeCloseTo(row.throughputVsCeiling, 3);
       expect(row.tokenFetches).toBe(row.expectedTokenFetches);
       for (const figure of [row.hostOpsPerSec, row.bareOpsPerSec, row.hooksOpsPerSec, row.hostFloorOpsPerSec, row.hostCeilingOpsPerSec]) {
         expect(figure).toBeGreaterThan(0);
