@@ -27,7 +27,9 @@
  * --parts hooks,registration,stack, --registration N (300), --stack-sizes 20,100 (issue 17's full
  * sizes: 100,500,1000), --stack-parallel 0,1 (0: the engine's default), --stack-repeats 3 (runs of
  * each preview and refresh per side, the median counting; 1 for the full sizes), --stack-ceiling (also
- * refresh a copy of our stack through the stack ceiling, `stackCeilingProvider`: a diagnostic).
+ * refresh a copy of our stack through the stack ceiling, `stackCeilingProvider`: a diagnostic),
+ * --stack-skip-checkpoints (every stack operation with PULUMI_SKIP_CHECKPOINTS=true: a diagnostic of
+ * what the engine's state write after each step costs, tools/stack-bench.ts).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -1030,6 +1032,9 @@ async function main(): Promise<void> {
   // Runs of each preview and refresh per side, the median counting (1 for the full sizes: a
   // refresh of 1,000 at --parallel 1 takes half a minute).
   const stackRepeats = Number(arg("--stack-repeats") ?? DEFAULT_STACK_REPEATS);
+  // A diagnostic (tools/stack-bench.ts, `skipCheckpoints`): the engine writes the state once per
+  // operation instead of after every step. Off by default; the report says when it was on.
+  const skipCheckpoints = args.includes("--stack-skip-checkpoints");
   if (args.includes("--pool")) {
     // `--pool a.json b.json ...`: the p50 verdict over the lifecycles of runs already made.
     const files = args.slice(args.indexOf("--pool") + 1).filter((a) => !a.startsWith("--"));
@@ -1061,20 +1066,21 @@ async function main(): Promise<void> {
     const opsFile = path.join(PKG_ROOT, "bench-results", "stack-ops.jsonl");
     fs.mkdirSync(path.dirname(opsFile), { recursive: true });
     fs.writeFileSync(opsFile, "");
-    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile, repeats: stackRepeats, ceiling: process.argv.includes("--stack-ceiling") });
+    stack = await stackBench({ sizes: stackSizes, parallels: stackParallels, latencyMs: TARGETS_AT_MS, progress, opsFile, repeats: stackRepeats, ceiling: args.includes("--stack-ceiling"), skipCheckpoints });
   }
   const out = path.join(PKG_ROOT, "bench-results");
   fs.mkdirSync(out, { recursive: true });
   const meta = {
     date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    iterations, parallel, poolConnections: POOL_CONNECTIONS, stackSizes, stackParallels, stackRepeats, seconds: Math.round((Date.now() - started) / 1000),
+    iterations, parallel, poolConnections: POOL_CONNECTIONS, stackSizes, stackParallels, stackRepeats, skipCheckpoints, seconds: Math.round((Date.now() - started) / 1000),
   };
   fs.writeFileSync(path.join(out, "bench.json"), JSON.stringify({ ...meta, rows, registration, stack }, null, 2));
   const text: string[] = [];
   if (rows.length) text.push(table(rows), ...targetSummary(rows), "");
   if (registration) text.push(...registrationSummary(registration), "");
   if (stack) {
-    text.push(`### Stacks through the real engine (${TARGETS_AT_MS} ms API latency)`, "", stackTable(stack.rows), "", ...stackSummary(stack.rows), "");
+    const heading = `### Stacks through the real engine (${TARGETS_AT_MS} ms API latency${skipCheckpoints ? "; PULUMI_SKIP_CHECKPOINTS=true, a diagnostic: state written once per operation" : ""})`;
+    text.push(heading, "", stackTable(stack.rows), "", ...stackSummary(stack.rows), "");
     fs.writeFileSync(path.join(out, "stack.svg"), stackChart(stack.rows, `pulumi preview / up / refresh / destroy: ms per resource (${meta.date.slice(0, 16)}Z)`));
   }
   text.push(

@@ -191,6 +191,17 @@ export interface StackBenchOptions {
    * HTTP exchange itself; off by default (it is three more refreshes per size and parallelism).
    */
   ceiling?: boolean;
+  /**
+   * `PULUMI_SKIP_CHECKPOINTS=true` for every operation of every side (`--stack-skip-checkpoints`):
+   * a diagnostic of where time grows with the stack, never the verdict. By default the engine
+   * writes the whole snapshot to the backend after each step that changes it (pkg/backend/
+   * snapshot.go, `SnapshotManager.defaultServiceLoop`: `saveSnapshot` on every mutation), so an
+   * `up` of n resources serializes and writes n snapshots of up to n resources each. With the
+   * variable set it writes once, when the operation ends (`unsafeServiceLoop`), which a user
+   * should not run with: a crash mid-operation then loses every step's record, the creates
+   * included. Both sides run alike, so the floor still judges ours.
+   */
+  skipCheckpoints?: boolean;
 }
 
 export interface StackRow {
@@ -249,7 +260,11 @@ export async function stackBench(o: StackBenchOptions): Promise<{ ops: StackOp[]
         const base = (side: string): Omit<RunOptions, "program"> => {
           const workDir = path.join(root, `${side}-${size}-p${parallel}`);
           fs.mkdirSync(workDir, { recursive: true });
-          return { workDir, backendDir: path.join(workDir, "backend"), project: "stackbench", stack: `${side}-${size}-p${parallel}`, ...(parallel ? { parallel } : {}) };
+          return {
+            workDir, backendDir: path.join(workDir, "backend"), project: "stackbench", stack: `${side}-${size}-p${parallel}`,
+            ...(parallel ? { parallel } : {}),
+            ...(o.skipCheckpoints ? { env: { PULUMI_SKIP_CHECKPOINTS: "true" } } : {}),
+          };
         };
         // Ours, against fresh emulators.
         const started = await startEmulators(size, o.latencyMs);
