@@ -29,6 +29,25 @@ describe("the registration benchmark, one small round", () => {
     }
     expect(r.ratio).toBeGreaterThan(0);
   });
+
+  it("times each process's batches on their own, and counts each process by the median of its batches", () => {
+    const r = registration.registrationBench(10, 2, 0, 3);
+    // Two processes a side, three batches each, in the order they ran.
+    expect(r.rounds.map((x) => `${x.side} ${x.process} ${x.batch}`)).toEqual([
+      "ours 0 1", "ours 0 2", "ours 0 3", "floor 1 1", "floor 1 2", "floor 1 3",
+      "floor 2 1", "floor 2 2", "floor 2 3", "ours 3 1", "ours 3 2", "ours 3 3",
+    ]);
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+    const side = (s: string) => {
+      const per = [...new Set(r.rounds.filter((x) => x.side === s).map((x) => x.process))].map((q) =>
+        mid(r.rounds.filter((x) => x.process === q).map((x) => x.msPerResource)),
+      );
+      return (per[0] + per[1]) / 2;
+    };
+    expect(r.oursMsPerResource).toBeCloseTo(side("ours"), 9);
+    expect(r.floorMsPerResource).toBeCloseTo(side("floor"), 9);
+    expect(r.ratio).toBe(Math.round((side("ours") / side("floor")) * 1000) / 1000);
+  });
 });
 
 describe("the stack benchmark through the real engine, five resources", () => {
