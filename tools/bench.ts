@@ -1094,9 +1094,9 @@ async function main(): Promise<void> {
 export const DEFAULT_STACK_SIZES = "20,100";
 export const DEFAULT_STACK_REPEATS = 3;
 // Four fresh processes each of ours and the floor, each timing three batches of the 300 (one
-// batch each in five processes until late on 2026-12-07, three before that): with one window per process
-// the ratio moved by 0.1-0.3 between runs of the same code, across the 1.15 line, and the two
-// further windows cost less than a fifth process would (tools/registration.ts, docs/benchmark.md).
+// batch each in five processes until late on 2026-12-07, three before that): one window per
+// process moved by ±20 % between processes of a side, and the two further windows cost less than
+// a fifth process would (tools/registration.ts, docs/benchmark.md).
 const REGISTRATION_ROUNDS = 4;
 const REGISTRATION_BATCHES = 3;
 // The floor declaring our output keys is a diagnostic (what the SDK's work per declared output

@@ -13,9 +13,10 @@
  *
  * Why batches: a process takes about 1.4 s to load the SDK and our package for a 0.4 s
  * measurement, and one 0.4 s window moved by ±20 % between processes of the same side in the same
- * run (0.95-1.65 ms per resource on 2026-12-07, the floor as much as ours), so five processes a
- * side put the verdict on either side of 1.15 from run to run. Two more windows per process cost
- * 0.8 s each, a third of a process.
+ * run (0.95-1.65 ms per resource on 2026-12-07, the floor as much as ours). Two more windows per
+ * process cost 0.8 s, less than another process. They make a run's figure steadier within the
+ * run; they do not make runs agree where ours' cost itself sits near the target (its CPU ratio was
+ * 1.14-1.44 in the runs of 1cc5fa4: the SDK's work for our declared outputs, docs/benchmark.md).
  *
  * `node dist/tools/registration.js <ours|floor> <n> [batches]` prints one process's batches as
  * JSON lines.
