@@ -194,9 +194,10 @@ export interface StackBenchOptions {
   /**
    * `PULUMI_SKIP_CHECKPOINTS=true` for every operation of every side (`--stack-skip-checkpoints`):
    * a diagnostic of where time grows with the stack, never the verdict. By default the engine
-   * writes the whole snapshot to the backend after each step that changes it (pkg/backend/
-   * snapshot.go, `SnapshotManager.defaultServiceLoop`: `saveSnapshot` on every mutation), so an
-   * `up` of n resources serializes and writes n snapshots of up to n resources each. With the
+   * writes the whole snapshot to the backend when a step that changes the state begins and when
+   * it ends (pkg/backend/snapshot.go, `SnapshotManager.defaultServiceLoop`: `saveSnapshot` on
+   * every mutation; test/provider/skip-checkpoints.test.ts sees the write at a create's start), so
+   * an `up` of n resources serializes and writes about 2n snapshots of up to n resources each. With the
    * variable set it writes once, when the operation ends (`unsafeServiceLoop`), which a user
    * should not run with: a crash mid-operation then loses every step's record, the creates
    * included. Both sides run alike, so the floor still judges ours.
