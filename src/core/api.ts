@@ -11,7 +11,8 @@ import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } f
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
-import { ATTEMPT_TIMEOUT, backoffMs, dispatchersFor, RETRY_STATUS, type Dispatchers, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
+import type { Dispatcher } from "undici";
+import { ATTEMPT_TIMEOUT, backoffMs, dispatcherFor, RETRY_ERROR_CODES, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -46,7 +47,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /**
    * For POST/PATCH that may safely be sent twice (token requests, PATCH of absolute values).
-   * GET/PUT/DELETE are idempotent already and retried by the transport.
+   * GET/PUT/DELETE are idempotent already and retried as such (`repeatLayer`).
    */
   idempotent?: boolean;
   /**
@@ -131,25 +132,29 @@ function authenticationFailure(e: unknown): unknown {
 }
 
 /**
- * When a request may be sent again. GET, PUT and DELETE are retried by the transport's retry
- * interceptor up to their headers; an attempt cut later (a body trickling past
- * TRUSTPLANE_TIMEOUT_MS) is repeated here. A POST or PATCH is sent again only when the caller
- * declared it idempotent (a token request, a PATCH of absolute values): then on a network
- * failure and on the statuses the transport retries (429, 502, 503, 504, honouring Retry-After).
- * Any other POST is never repeated blindly: its unknown outcome is resolved by lookup (core/lookup.ts).
+ * When a request may be sent again, the one place that decides it (the transport sends each
+ * attempt once). GET, PUT and DELETE, idempotent by their method: on 429, 502, 503 and 504
+ * (honouring Retry-After), on the connection failures the transport names (`RETRY_ERROR_CODES`:
+ * a reset, a refused connection, a header or body timeout) and on an attempt cut by
+ * TRUSTPLANE_TIMEOUT_MS. A POST or PATCH the caller declared idempotent (a token request, a PATCH
+ * of absolute values): on those statuses and on any network failure. Any other POST is never
+ * repeated blindly: its unknown outcome is resolved by lookup (core/lookup.ts).
  */
 export function repeatLayer(mode: "idempotent-method" | "declared-idempotent" | "never"): Layer {
+  if (mode === "never") return (next) => next;
+  const repeatable = (e: unknown) =>
+    e instanceof TransportError &&
+    (mode === "declared-idempotent" || e.networkCode === ATTEMPT_TIMEOUT || RETRY_ERROR_CODES.includes(e.networkCode ?? ""));
   return (next) => async (req, call) => {
     for (;;) {
       let res: HttpResponse;
       try {
         res = await next(req, call);
       } catch (e) {
-        const cut = e instanceof TransportError && e.networkCode === ATTEMPT_TIMEOUT && mode === "idempotent-method";
-        if ((cut || (mode === "declared-idempotent" && e instanceof TransportError)) && (await again(call))) continue;
+        if (repeatable(e) && (await again(call))) continue;
         throw e;
       }
-      if (mode === "declared-idempotent" && RETRY_STATUS.includes(res.status) && (await again(call, header(res, "retry-after")))) continue;
+      if (RETRY_STATUS.includes(res.status) && (await again(call, header(res, "retry-after")))) continue;
       return res;
     }
   };
@@ -161,11 +166,11 @@ export class JsonApi {
 
   /** Read from the environment once per client (a hook makes one), not once per request. */
   private retry?: RetrySettings;
-  private dispatchers?: Dispatchers;
+  private dispatcher?: Dispatcher;
 
   constructor(readonly settings: ApiSettings) {
     const s = settings;
-    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry, (this.dispatchers ??= dispatchersFor(s.tls ?? {}, c.retry)));
+    const base: Send = (req, c) => send(s.vendor, req, s.tls, c.retry, (this.dispatcher ??= dispatcherFor(s.tls ?? {}, c.retry)));
     const layered = (mode: Parameters<typeof repeatLayer>[0]) => compose(repeatLayer(mode), authLayer(s.auth))(base);
     this.exchanges = { "idempotent-method": layered("idempotent-method"), "declared-idempotent": layered("declared-idempotent"), never: layered("never") };
   }

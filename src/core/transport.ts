@@ -3,10 +3,10 @@
  * - an `Agent` (keep-alive pool per origin) or, when a proxy variable is set, an
  *   `EnvHttpProxyAgent` (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), with TLS options (CA bundle,
  *   client certificate for mTLS, verification on unless `insecureSkipTlsVerify` is named);
- * - undici's retry interceptor for idempotent methods on 429/502/503/504 and connection errors,
- *   with our backoff function (exponential, full jitter, `Retry-After` honoured), composed on for
- *   those methods only (`dispatchersFor`).
- * A POST is never retried here: whether it may be retried is the caller's decision (see
+ * - one attempt per `send`: whether a request is sent again (GET, PUT and DELETE on 429/502/503/504
+ *   and on the connection errors `RETRY_ERROR_CODES` names, with `backoffMs`) is decided by one
+ *   mechanism, core/api.ts `repeatLayer`, which also repeats what a caller declares idempotent.
+ * A POST is never retried there: whether it may be retried is the caller's decision (see
  * `createOnce` in ./lookup), because only the caller can look up whether it landed.
  */
 import * as fs from "node:fs";
@@ -80,7 +80,8 @@ export function retrySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Retr
 }
 
 export const RETRY_STATUS = [429, 502, 503, 504];
-const RETRY_ERROR_CODES = [
+/** The network failures after which a request that may be repeated is sent again (core/api.ts `repeatLayer`). */
+export const RETRY_ERROR_CODES = [
   "ECONNRESET",
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -94,8 +95,6 @@ const RETRY_ERROR_CODES = [
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_CONNECT_TIMEOUT",
 ];
-const IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"];
-
 /** Backoff for attempt n (1-based): full jitter over an exponential ceiling, or the server's Retry-After. */
 export function backoffMs(attempt: number, retryAfter: string | undefined, s: RetrySettings): number {
   if (retryAfter) {
@@ -129,35 +128,25 @@ function pem(value: string | undefined): string | undefined {
   return value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8");
 }
 
-/** Counts attempts per process, for the benchmark's round-trip figures. */
-export const transportStats = { attempts: 0, retries: 0 };
+const pools = new Map<string, Dispatcher>();
 
 /**
- * The two ways to the pool for one TLS/retry setting. `retrying` has undici's retry interceptor
- * composed on, for the methods it may send again (`IDEMPOTENT`). `once` is the pool itself, for
- * the rest: the interceptor would never send a POST or PATCH again (our `retry` callback below
- * refuses them; a PATCH declared idempotent is repeated by core/api.ts `repeatLayer`), yet it wraps
- * every request's handler in its own whatever the method. In sequential creates through the host
- * that wrapping was a measurable part of what a POST cost over the bare request (docs/benchmark.md,
- * "Fewer passes over each answer").
- */
-export interface Dispatchers {
-  retrying: Dispatcher;
-  once: Dispatcher;
-}
-
-const dispatchers = new Map<string, Dispatchers>();
-
-/**
- * One pair per distinct TLS/retry setting, shared by every client in the process, so concurrent
+ * The pool for one TLS/timeout setting, shared by every client in the process, so concurrent
  * hooks reuse keep-alive connections instead of each opening their own.
+ *
+ * No retry interceptor is composed on: until late on 2026-12-07 GET, PUT and DELETE went through undici's,
+ * which wraps every request's handler in its own (a RetryHandler per request) whether or not the
+ * request is ever sent again; that wrapping was 0.03–0.066 ms of each GET's CPU in the host
+ * (docs/benchmark.md, "Fewer passes over each answer"), the margin the hook p50s missed by. Each
+ * attempt is now one `send`, and `repeatLayer` (core/api.ts) sends again what may be repeated,
+ * within the one budget a call has (`CallState`).
  */
-export function dispatchersFor(tls: TlsSettings, retry: RetrySettings): Dispatchers {
+export function dispatcherFor(tls: TlsSettings, retry: RetrySettings): Dispatcher {
   const proxied = Boolean(
     process.env.HTTPS_PROXY || process.env.https_proxy || process.env.HTTP_PROXY || process.env.http_proxy,
   );
-  const key = JSON.stringify([tls, retry, proxied]);
-  let d = dispatchers.get(key);
+  const key = JSON.stringify([tls, retry.timeoutMs, proxied]);
+  let d = pools.get(key);
   if (d) return d;
   const connect = {
     ca: pem(tls.caBundle),
@@ -172,37 +161,9 @@ export function dispatchersFor(tls: TlsSettings, retry: RetrySettings): Dispatch
     bodyTimeout: retry.timeoutMs,
     connect,
   };
-  const { Agent, EnvHttpProxyAgent, interceptors } = undici();
-  const base: Dispatcher = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
-  const retrying = base.compose(
-    // Innermost, so it sees each attempt the retry interceptor makes (see `send`).
-    (dispatch) => (opts, handler) => {
-      (opts as AttemptClock).onAttempt?.();
-      return dispatch(opts, handler);
-    },
-    interceptors.retry({
-      maxRetries: retry.maxRetries,
-      methods: IDEMPOTENT as Dispatcher.HttpMethod[],
-      statusCodes: RETRY_STATUS,
-      errorCodes: RETRY_ERROR_CODES,
-      throwOnError: false,
-      retry(err, { state, opts }, cb) {
-        const e = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> };
-        const { counter } = state;
-        // A custom retry function replaces undici's default one, method check included: without
-        // it a POST whose answer was lost would be sent again and could create a duplicate.
-        if (!IDEMPOTENT.includes(String(opts.method).toUpperCase())) return cb(err);
-        if (counter > retry.maxRetries) return cb(err);
-        if (e.code && e.code !== "UND_ERR_REQ_RETRY" && !RETRY_ERROR_CODES.includes(e.code)) return cb(err);
-        if (e.statusCode != null && !RETRY_STATUS.includes(e.statusCode)) return cb(err);
-        transportStats.retries++;
-        const ra = e.headers?.["retry-after"];
-        setTimeout(() => cb(null), backoffMs(counter, Array.isArray(ra) ? ra[0] : ra, retry));
-      },
-    }),
-  );
-  d = { retrying, once: base };
-  dispatchers.set(key, d);
+  const { Agent, EnvHttpProxyAgent } = undici();
+  d = proxied ? new EnvHttpProxyAgent({ ...common, requestTls: connect }) : new Agent(common);
+  pools.set(key, d);
   return d;
 }
 
@@ -231,37 +192,29 @@ class AttemptTimeoutError extends Error {
   readonly code = ATTEMPT_TIMEOUT;
 }
 
-/** A request option the attempt-clock interceptor calls as each attempt starts. */
-interface AttemptClock {
-  onAttempt?: () => void;
-}
-
 /**
- * Sends one request through the shared dispatcher (retries included for idempotent methods) and
- * reads the whole body. Network failures become `TransportError` with the vendor's name.
+ * Sends one request, one attempt, through the shared pool and reads the whole body. Network
+ * failures become `TransportError` with the vendor's name; sending again is `repeatLayer`'s call.
  */
 export async function send(
   vendor: string,
   req: HttpRequest,
   tls: TlsSettings = {},
   retry: RetrySettings = retrySettingsFromEnv(),
-  /** The dispatchers for `tls` and `retry`, when the caller holds them already (a client sends many requests). */
-  via: Dispatchers = dispatchersFor(tls, retry),
+  /** The pool for `tls` and `retry`, when the caller holds it already (a client sends many requests). */
+  via: Dispatcher = dispatcherFor(tls, retry),
 ): Promise<HttpResponse> {
-  transportStats.attempts++;
-  let attemptStarted = Date.now();
+  const attemptStarted = Date.now();
   let cut: NodeJS.Timeout | undefined;
   try {
     const u = new URL(req.url);
-    const dispatcher = IDEMPOTENT.includes(req.method) ? via.retrying : via.once;
-    const res = await dispatcher.request({
+    const res = await via.request({
       origin: u.origin,
       path: u.pathname + u.search,
       method: req.method,
       headers: { accept: "application/json", "user-agent": USER_AGENT, ...(req.headers ?? {}) },
       body: req.body,
-      onAttempt: () => (attemptStarted = Date.now()),
-    } as Dispatcher.RequestOptions & AttemptClock);
+    });
     // undici's headersTimeout bounds the wait for the headers, and its bodyTimeout only the idle
     // time between chunks: a server trickling a byte at a time would hold the attempt for ever.
     // What the headers left of the budget is what the body gets.

@@ -64,16 +64,37 @@ describe("transport layers", () => {
     expect(res.status).toBe(503);
   });
 
-  it("an idempotent method is repeated here only when our attempt clock cut it (the transport retries the rest)", async () => {
-    const { send, seen } = scripted(["reset", 200]);
-    await expect(compose(repeatLayer("idempotent-method"))(send)({ ...req, method: "GET" }, state())).rejects.toBeInstanceOf(TransportError);
-    expect(seen).toHaveLength(1);
+  it("an idempotent method is repeated here, the one place that repeats: on a reset, 503, 429 and an attempt our clock cut, within one budget", async () => {
+    const get = { ...req, method: "GET" as const };
+    const { send, seen } = scripted(["reset", 503, 429, 200]);
+    expect((await compose(repeatLayer("idempotent-method"))(send)(get, state())).status).toBe(200);
+    expect(seen).toHaveLength(4);
     let n = 0;
     const cut: Send = async (r) => {
       if (n++ === 0) throw new TransportError("V", r.method, r.url, "TRUSTPLANE_ATTEMPT_TIMEOUT", new Error("slow"));
       return answer(200);
     };
-    expect((await compose(repeatLayer("idempotent-method"))(cut)({ ...req, method: "GET" }, state())).status).toBe(200);
+    expect((await compose(repeatLayer("idempotent-method"))(cut)(get, state())).status).toBe(200);
     expect(n).toBe(2);
+    // The budget: 1 + maxRetries attempts, the last answer returned as it came.
+    const busy = scripted([503]);
+    expect((await compose(repeatLayer("idempotent-method"))(busy.send)(get, state())).status).toBe(503);
+    expect(busy.seen).toHaveLength(1 + retry.maxRetries);
+  });
+
+  it("an idempotent method is not repeated on a failure that will not pass by itself: a refused certificate, a 409, a 500", async () => {
+    const get = { ...req, method: "GET" as const };
+    let n = 0;
+    const tls: Send = async (r) => {
+      n++;
+      throw new TransportError("V", r.method, r.url, "CERT_HAS_EXPIRED", new Error("certificate has expired"));
+    };
+    await expect(compose(repeatLayer("idempotent-method"))(tls)(get, state())).rejects.toBeInstanceOf(TransportError);
+    expect(n).toBe(1);
+    for (const status of [409, 500]) {
+      const { send, seen } = scripted([status, 200]);
+      expect((await compose(repeatLayer("idempotent-method"))(send)(get, state())).status).toBe(status);
+      expect(seen).toHaveLength(1);
+    }
   });
 });

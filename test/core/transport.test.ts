@@ -7,7 +7,9 @@ import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tokenCache } from "../../src/core/auth";
-import { dispatchersFor, retrySettingsFromEnv, send } from "../../src/core/transport";
+import { JsonApi } from "../../src/core/api";
+import { ApiError } from "../../src/core/errors";
+import { dispatcherFor, retrySettingsFromEnv, send } from "../../src/core/transport";
 import { hooks } from "../../src/scm/provider";
 import { scmClient } from "../../src/scm/client";
 import { startScmEmulator, type ScmEmulator } from "../../src/scm/emulator";
@@ -197,32 +199,62 @@ describe("transport under faults", () => {
   });
 });
 
-describe("which way to the pool a request takes", () => {
-  /** A dispatcher that answers `{}` and records the methods it was given. */
-  function recording(seen: string[]): Dispatcher {
+describe("one attempt per send, and one place that sends again", () => {
+  /** A dispatcher that answers `status` and records the methods it was given. */
+  function recording(seen: string[], status = 200): Dispatcher {
     return {
       request: async (opts: Dispatcher.RequestOptions) => {
         seen.push(String(opts.method));
-        return { statusCode: 200, headers: {}, body: Readable.from([Buffer.from("{}")]) };
+        return { statusCode: status, headers: {}, body: Readable.from([Buffer.from("{}")]) };
       },
     } as unknown as Dispatcher;
   }
 
-  it("sends the methods the retry interceptor may repeat through it, and a POST or PATCH straight to the pool", async () => {
-    const retrying: string[] = [];
-    const once: string[] = [];
-    const via = { retrying: recording(retrying), once: recording(once) };
+  it("sends every method once through the pool, a 503 answered as it came: the transport repeats nothing", async () => {
+    const seen: string[] = [];
     for (const method of ["GET", "PUT", "DELETE", "POST", "PATCH"] as const) {
-      const res = await send("Test", { method, url: "http://127.0.0.1:9/x" }, {}, retrySettingsFromEnv(), via);
-      expect(res.text).toBe("{}");
+      const res = await send("Test", { method, url: "http://127.0.0.1:9/x" }, {}, retrySettingsFromEnv(), recording(seen, 503));
+      expect(res.status).toBe(503);
     }
-    expect(retrying).toEqual(["GET", "PUT", "DELETE"]);
-    expect(once).toEqual(["POST", "PATCH"]);
+    expect(seen).toEqual(["GET", "PUT", "DELETE", "POST", "PATCH"]);
   });
 
-  it("keeps one pair per setting: the same pool behind both ways", () => {
-    const a = dispatchersFor({}, retrySettingsFromEnv());
-    expect(dispatchersFor({}, retrySettingsFromEnv())).toBe(a);
-    expect(a.retrying).not.toBe(a.once);
+  it("keeps one pool per setting", () => {
+    const a = dispatcherFor({}, retrySettingsFromEnv());
+    expect(dispatcherFor({}, retrySettingsFromEnv())).toBe(a);
+    expect(dispatcherFor({ insecureSkipTlsVerify: true }, retrySettingsFromEnv())).not.toBe(a);
+  });
+
+  it("sends a PUT and a DELETE again through 502, 503, 504, 429 and a reset, and a POST or PATCH never", async () => {
+    const { id, outs } = await hooks.create(await inputs("repeat-put"));
+    for (const kind of ["502", "503", "504", "reset"] as const) scm.emu.inject({ kind, method: "PUT", path: API });
+    scm.emu.inject({ kind: "429", method: "PUT", path: API, retryAfterSeconds: 0 });
+    const news = await inputs("repeat-put");
+    const { outs: after } = await hooks.update(id, outs, { ...news, digest: "sha512" });
+    expect(after?.digest).toBe("sha512");
+    expect(scm.emu.count({ method: "PUT", path: API })).toBe(6);
+    for (const kind of ["503", "reset"] as const) scm.emu.inject({ kind, method: "DELETE", path: API });
+    await hooks.delete(id, after!);
+    expect(scm.emu.count({ method: "DELETE", path: API })).toBe(3);
+    expect(scm.state.profiles.size).toBe(0);
+    // The same faults to a POST and a PATCH the caller did not declare idempotent: sent once.
+    const once = new JsonApi({ vendor: "Test", baseUrl: scm.apiUrl, auth: { headers: async () => ({}), unauthorized: () => false }, toError: (c) => new ApiError({ vendor: c.vendor, status: c.status, method: c.method, url: c.url, vendorMessage: c.text }) });
+    for (const method of ["POST", "PATCH"] as const) {
+      scm.emu.inject({ kind: "503", method, path: /\/nowhere/ });
+      await expect(once.call(method, "/nowhere", { body: {} })).rejects.toThrow(/503/);
+      expect(scm.emu.count({ method, path: /\/nowhere/ })).toBe(1);
+    }
+  });
+
+  it("spends one budget per call: a GET that keeps meeting 503 is tried TRUSTPLANE_MAX_RETRIES + 1 times", async () => {
+    const { id } = await hooks.create(await inputs());
+    process.env.TRUSTPLANE_MAX_RETRIES = "2";
+    try {
+      scm.emu.inject({ kind: "503", method: "GET", path: API, times: 10 });
+      await expect(scmClient(connection).get(id)).rejects.toThrow(/503/);
+      expect(scm.emu.count({ method: "GET", path: API })).toBe(3);
+    } finally {
+      delete process.env.TRUSTPLANE_MAX_RETRIES;
+    }
   });
 });

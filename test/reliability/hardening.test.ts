@@ -255,7 +255,7 @@ describe("TRUSTPLANE_TIMEOUT_MS", () => {
 });
 
 describe("TRUSTPLANE_TIMEOUT_MS, per attempt", () => {
-  it("gives an attempt the transport retries its own budget: a 503 after 700 ms, then a body that takes 600 ms, arrives", async () => {
+  it("gives each attempt its own budget: a 503 after 700 ms, then a body that takes 600 ms, arrives", async () => {
     let n = 0;
     const server = http.createServer((_req, res) => {
       if (++n === 1) return void setTimeout(() => res.writeHead(503).end("busy"), 700);
@@ -267,8 +267,12 @@ describe("TRUSTPLANE_TIMEOUT_MS, per attempt", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
       const { send } = await import("../../src/core/transport");
+      const { compose, repeatLayer } = await import("../../src/core/api");
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
-      const r = await send("T", { method: "GET", url }, {}, { maxRetries: 2, minBackoffMs: 1, maxBackoffMs: 2, timeoutMs: 1000 });
+      const retry = { maxRetries: 2, minBackoffMs: 1, maxBackoffMs: 2, timeoutMs: 1000 };
+      // The send a client makes: each attempt one `send`, sent again by `repeatLayer`.
+      const exchange = compose(repeatLayer("idempotent-method"))((req, call) => send("T", req, {}, call.retry));
+      const r = await exchange({ method: "GET", url }, { attempt: 1, retry, authRetried: false });
       expect(r.status).toBe(200);
       expect(n).toBe(2);
     } finally {
