@@ -5,13 +5,13 @@
  * the rule of which requests may be sent again (`repeatLayer`); the JSON client (`JsonApi.call`)
  * does JSON and errors: parsing, the vendor's error envelope, an unreadable answer asked again.
  */
+import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { safeParseAnswer } from "./answers";
 import { ApiError, ERROR_CODES, hasCode, TransportError, UnusableAnswerError } from "./errors";
 import type { Authenticator } from "./auth";
 import { UncertainOutcomeError } from "./errors";
 import { redactQuoted } from "./redact";
-import type { Dispatcher } from "undici";
 import { ATTEMPT_TIMEOUT, backoffMs, dispatcherFor, RETRY_ERROR_CODES, RETRY_STATUS, retrySettingsFromEnv, send, type HttpRequest, type HttpResponse, type RetrySettings, type TlsSettings } from "./transport";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

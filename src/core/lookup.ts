@@ -55,9 +55,9 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<T> {
 
 /**
  * The lookup only reads, so it is worth more patience than the POST: giving up here is the one way
- * an object the server made escapes the stack. Each try is already retried as a GET (core/api.ts `repeatLayer`); a
- * further round follows any failure but a configuration error (a 409 or a 500 on a read is as
- * passing as a 503). If it still fails, the error says the object may exist rather than guessing
+ * an object the server made escapes the stack. Each try is already retried as a GET (core/api.ts
+ * `repeatLayer`); a further round follows any failure but a configuration error (a 409 or a 500 on
+ * a read is as passing as a 503). If it still fails, the error says the object may exist rather than guessing
  * either way, and is not the POST's own failure (a conflict hint would misread it).
  */
 async function lookUpAfterUncertainPost<T>(
@@ -89,12 +89,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * A write that failed may still have taken effect: idempotent requests are sent again (`repeatLayer`), and
- * an attempt whose answer was lost (a reset, a timeout) may have been processed before a later
- * attempt met a refusal. Before reporting the failure, ask the API whether what was wanted already
- * holds (`achieved` answers the result then, or undefined); only when it does not, or cannot be
- * told, does the original error stand. Costs one read, and only on failure; a read that fails
- * itself is tried again, as the lookup after an uncertain POST is.
+ * A write that failed may still have taken effect: idempotent requests are sent again
+ * (`repeatLayer`), and an attempt whose answer was lost (a reset, a timeout) may have been
+ * processed before a later attempt met a refusal. Before reporting the failure, ask the API
+ * whether what was wanted already holds (`achieved` answers the result then, or undefined); only
+ * when it does not, or cannot be told, does the original error stand. Costs one read, and only on
+ * failure; a read that fails itself is tried again, as the lookup after an uncertain POST is.
  */
 export async function unlessAchieved<T>(write: () => Promise<T>, achieved: () => Promise<T | undefined>): Promise<T> {
   try {

@@ -51,7 +51,7 @@ export const DEFAULT_RETRY: RetrySettings = {
 
 /**
  * Every environment variable the transport reads (the retry knobs below, the proxy variables
- * `dispatchersFor` and undici's EnvHttpProxyAgent read), as one string: what a client kept
+ * `dispatcherFor` and undici's EnvHttpProxyAgent read), as one string: what a client kept
  * between calls must be made again for when it changes (core/settings.ts, `clientFactory`).
  */
 const TRANSPORT_ENV = [
